@@ -1,0 +1,21 @@
+-- One row per step_trainer_trusted reading paired with one accelerometer_trusted
+-- reading of the same customer at the same timestamp. No direct identifiers:
+-- the customer appears only as the pseudonymous customer_id.
+select
+    {{ surrogate_key(['steps.step_trainer_reading_id',
+                      'phone.accelerometer_reading_id']) }}
+        as machine_learning_reading_id,
+    steps.customer_id,
+    steps.step_trainer_reading_id,
+    phone.accelerometer_reading_id,
+    steps.serial_number,
+    steps.sensor_reading_epoch_ms as reading_epoch_ms,
+    steps.sensor_reading_at as reading_at,
+    steps.distance_from_object,
+    phone.x,
+    phone.y,
+    phone.z
+from {{ ref('step_trainer_trusted') }} as steps
+inner join {{ ref('accelerometer_trusted') }} as phone
+    on steps.customer_id = phone.customer_id
+    and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms

@@ -1,0 +1,123 @@
+"""`stedi`: the command line for the local lakehouse.
+
+    stedi stack up | down | status     the local Trino + MinIO stack
+    stedi load [--data-dir DIR]        upload a landing folder to MinIO
+    stedi fetch-starter                download the public starter data
+    stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
+    stedi counts                       row counts per zone
+    stedi dbt ARGS...                  any dbt command, with the local profile
+
+Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from stedi import dbt, load, starter
+from stedi.errors import StackError
+from stedi.settings import Settings
+from stedi.stack import Stack
+
+
+def _settings(args) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "data_dir", None):
+        from dataclasses import replace
+
+        settings = replace(settings, data_dir=Path(args.data_dir))
+    return settings
+
+
+def _ensure_data(settings: Settings) -> None:
+    folder = settings.data_dir
+    if not folder.exists() or not any(folder.glob("*/landing/*.json")):
+        print(f"[stedi] {folder} is empty: fetching the public starter data", file=sys.stderr)
+        starter.fetch_starter(folder)
+
+
+def cmd_stack(args) -> int:
+    stack = Stack(_settings(args))
+    if args.action == "up":
+        stack.up()
+    elif args.action == "down":
+        stack.down()
+    for name, state in stack.status().items():
+        print(f"{name:<6} {state}")
+    return 0
+
+
+def cmd_load(args) -> int:
+    settings = _settings(args)
+    loaded = load.load_landing(settings, settings.data_dir)
+    for entity, files in loaded.items():
+        print(f"{entity:<14} {files} file(s) -> s3://{settings.bucket}/{entity}/landing/")
+    return 0
+
+
+def cmd_fetch_starter(args) -> int:
+    settings = _settings(args)
+    print(starter.fetch_starter(settings.data_dir))
+    return 0
+
+
+def cmd_build(args) -> int:
+    settings = _settings(args)
+    _ensure_data(settings)
+    stack = Stack(settings)
+    stack.up()
+    load.load_landing(settings, settings.data_dir)
+    start = time.monotonic()
+    dbt.run_dbt(["build", *(["--full-refresh"] if args.full_refresh else [])], settings)
+    print(f"\n[stedi] dbt build took {time.monotonic() - start:.1f}s\n", file=sys.stderr)
+    print(dbt.format_counts(dbt.row_counts(stack.trino)))
+    return 0
+
+
+def cmd_counts(args) -> int:
+    print(dbt.format_counts(dbt.row_counts(Stack(_settings(args)).trino)))
+    return 0
+
+
+def cmd_dbt(args) -> int:
+    dbt.run_dbt(args.dbt_args, _settings(args))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="stedi", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("stack", help="start, stop or inspect the local stack")
+    s.add_argument("action", choices=["up", "down", "status"])
+    s.set_defaults(func=cmd_stack)
+    for name, func, text in [
+        ("load", cmd_load, "upload a landing folder to MinIO"),
+        ("fetch-starter", cmd_fetch_starter, "download the public starter data"),
+        ("build", cmd_build, "stack up, load, dbt build, print row counts"),
+        ("counts", cmd_counts, "print row counts per zone"),
+    ]:
+        c = sub.add_parser(name, help=text)
+        c.add_argument("--data-dir", help="landing folder (env STEDI_DATA_DIR)")
+        c.set_defaults(func=func)
+        if name == "build":
+            c.add_argument("--full-refresh", action="store_true")
+    d = sub.add_parser("dbt", help="run dbt with the local profile")
+    d.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    d.set_defaults(func=cmd_dbt)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StackError as exc:
+        print(f"stedi: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

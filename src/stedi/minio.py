@@ -1,0 +1,84 @@
+"""The MinIO service: object storage for landing files and Iceberg tables.
+
+    >>> from stedi.settings import Settings
+    >>> svc = MinioService(Settings.from_env())
+    >>> svc.start()            # builds MinIO if missing, waits for /minio/health/live
+    >>> svc.status()
+    'running (pid 1234) at http://127.0.0.1:9000'
+    >>> svc.stop()
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from stedi import install
+from stedi.errors import StackError
+from stedi.process import (
+    http_get,
+    pid_alive,
+    read_pid,
+    require_free_port,
+    terminate,
+    wait_until,
+)
+from stedi.settings import Settings
+
+
+class MinioService:
+    name = "MinIO"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = settings.state_dir / "minio"
+        self.pid_file = self.home / "minio.pid"
+        self.log = self.home / "minio.log"
+        self.data = self.home / "data"
+
+    def pid(self) -> int | None:
+        return read_pid(self.pid_file)
+
+    def is_running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def is_ready(self) -> bool:
+        url = f"{self.settings.s3_endpoint}/minio/health/live"
+        return http_get(url)[0] == 200
+
+    def status(self) -> str:
+        if not self.is_running():
+            return "stopped"
+        state = "running" if self.is_ready() else "starting (not ready)"
+        return f"{state} (pid {self.pid()}) at {self.settings.s3_endpoint}"
+
+    def start(self, timeout: float = 120.0) -> float:
+        """Start (or find running) MinIO; returns the seconds spent waiting."""
+        if self.is_running():
+            return wait_until(self.is_ready, service=self.name, pid=self.pid,
+                              log=self.log, timeout=timeout)
+        s = self.settings
+        if len(s.minio_password) < 8:
+            raise StackError("MINIO_ROOT_PASSWORD must be at least 8 characters.")
+        require_free_port(s.minio_host, s.minio_port, self.name, "STEDI_MINIO_PORT")
+        require_free_port(
+            s.minio_host, s.minio_console_port, "MinIO console", "STEDI_MINIO_CONSOLE_PORT"
+        )
+        binary = install.install_minio(s)
+        self.data.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            proc = subprocess.Popen(
+                [
+                    str(binary), "server", str(self.data),
+                    "--address", f"{s.minio_host}:{s.minio_port}",
+                    "--console-address", f"{s.minio_host}:{s.minio_console_port}",
+                ],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=s.service_env(), start_new_session=True,
+            )
+        self.pid_file.write_text(str(proc.pid))
+        return wait_until(self.is_ready, service=self.name, pid=self.pid,
+                          log=self.log, timeout=timeout)
+
+    def stop(self) -> None:
+        terminate(self.pid())
+        self.pid_file.unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""The Trino service: one coordinator that is also its worker, on loopback.
+
+It runs the committed config in stack/trino/etc (the same files that
+docker-compose.yml mounts), on the JDK that `install.find_java` picks.
+
+    >>> from stedi.settings import Settings
+    >>> svc = TrinoService(Settings.from_env())
+    >>> svc.start()           # installs Trino if missing, waits for a real query
+    >>> svc.query("select 1")
+    [[1]]
+    >>> svc.stop()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from stedi import install
+from stedi.errors import StackError
+from stedi.process import (
+    http_get,
+    log_tail,
+    pid_alive,
+    read_pid,
+    require_free_port,
+    terminate,
+    wait_until,
+)
+from stedi.settings import Settings
+
+
+class TrinoService:
+    name = "Trino"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.data_dir = settings.state_dir / "trino"
+        self.pid_file = self.data_dir / "var" / "run" / "launcher.pid"
+        self.log = self.data_dir / "var" / "log" / "server.log"
+        self.launcher_log = self.data_dir / "var" / "log" / "launcher.log"
+
+    def pid(self) -> int | None:
+        return read_pid(self.pid_file)
+
+    def is_running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def info(self) -> dict:
+        code, body = http_get(f"{self.settings.trino_url}/v1/info")
+        if code != 200:
+            return {}
+        try:
+            return json.loads(body)
+        except ValueError:
+            return {}
+
+    def connect(self, **kwargs):
+        import trino  # imported here so `stedi stack status` stays light
+
+        return trino.dbapi.connect(
+            host=self.settings.trino_host, port=self.settings.trino_port,
+            user="stedi", **kwargs,
+        )
+
+    def query(self, sql: str) -> list[list]:
+        cur = self.connect().cursor()
+        cur.execute(sql)
+        return cur.fetchall()
+
+    def is_ready(self) -> bool:
+        info = self.info()
+        if not info or info.get("starting", True):
+            return False
+        try:  # readiness is a real query, not an open port
+            return self.query("select 1") == [[1]]
+        except Exception:
+            return False
+
+    def status(self) -> str:
+        if not self.is_running():
+            return "stopped"
+        state = "running" if self.is_ready() else "starting (not ready)"
+        return f"{state} (pid {self.pid()}) at {self.settings.trino_url}"
+
+    def _launcher(self, command: str, java_home) -> subprocess.CompletedProcess:
+        home = install.trino_home(self.settings)
+        env = self.settings.service_env()
+        env["JAVA_HOME"] = str(java_home)
+        env["PATH"] = f"{java_home}/bin{os.pathsep}{env.get('PATH', '')}"
+        return subprocess.run(
+            [
+                str(home / "bin" / "launcher"), command,
+                f"--etc-dir={self.settings.trino_etc_dir}",
+                f"--data-dir={self.data_dir}",
+            ],
+            capture_output=True, text=True, env=env,
+        )
+
+    def start(self, timeout: float = 300.0) -> float:
+        """Start (or find running) Trino; returns the seconds spent waiting."""
+        if self.is_running():
+            return wait_until(self.is_ready, service=self.name, pid=self.pid,
+                              log=self.log, timeout=timeout)
+        s = self.settings
+        require_free_port(s.trino_host, s.trino_port, self.name, "STEDI_TRINO_PORT")
+        java_home = install.find_java(s)
+        install.install_trino(s)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        proc = self._launcher("start", java_home)
+        if proc.returncode != 0:
+            raise StackError(
+                f"Trino launcher failed: {proc.stdout}{proc.stderr}; "
+                f"log: {self.launcher_log}\n{log_tail(self.launcher_log)}"
+            )
+        return wait_until(self.is_ready, service=self.name, pid=self.pid,
+                          log=self.log, timeout=timeout)
+
+    def stop(self) -> None:
+        terminate(self.pid(), timeout=60)
+        self.pid_file.unlink(missing_ok=True)
