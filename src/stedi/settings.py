@@ -49,6 +49,7 @@ class Settings:
     trino_port: int
     trino_host: str = "127.0.0.1"
     minio_host: str = "127.0.0.1"
+    trino_etc_dir: Path = REPO_ROOT / "stack" / "trino" / "etc"
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +65,7 @@ class Settings:
             minio_port=int(_env("STEDI_MINIO_PORT", "9000")),
             minio_console_port=int(_env("STEDI_MINIO_CONSOLE_PORT", "9001")),
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
+            minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
         )
 
     @property
@@ -73,10 +75,6 @@ class Settings:
     @property
     def trino_url(self) -> str:
         return f"http://{self.trino_host}:{self.trino_port}"
-
-    @property
-    def trino_etc_dir(self) -> Path:
-        return REPO_ROOT / "stack" / "trino" / "etc"
 
     def service_env(self) -> dict[str, str]:
         """The variables the committed Trino config files read with ${ENV:...}."""

@@ -1,0 +1,159 @@
+"""The built lakehouse, queried in Trino directly: counts, consent, same-customer join."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import REFERENCE_COUNTS, scalar
+
+from stedi import dbt
+from stedi.dbt import RELATIONS
+from stedi.errors import StackError
+
+QUALIFIED = {name: f'"{cat}"."{schema}"."{name}"' for _, cat, schema, name in RELATIONS}
+
+# Consent recomputed in Python-independent SQL straight from the raw JSON lines.
+CONSENTING_EMAILS = """
+    with records as (
+        select lower(trim(json_extract_scalar(raw_line, '$.email'))) as email_key,
+               try_cast(json_extract_scalar(raw_line, '$.lastUpdateDate') as bigint) as updated,
+               try_cast(json_extract_scalar(raw_line, '$.shareWithResearchAsOfDate') as bigint)
+                   as research
+        from hive.stedi_landing.customer_landing
+    ), ranked as (
+        select *, rank() over (partition by email_key order by updated desc) as r from records
+    )
+    select email_key from ranked where r = 1
+    group by email_key having bool_and(coalesce(research, 0) <> 0)
+"""
+
+
+@pytest.mark.parametrize("relation", list(REFERENCE_COUNTS))
+def test_reference_row_counts(built, trino_cursor, relation):
+    assert scalar(trino_cursor, f"select count(*) from {QUALIFIED[relation]}") == (
+        REFERENCE_COUNTS[relation]
+    )
+
+
+def test_joining_on_timestamp_alone_would_mix_customers(built, trino_cursor):
+    """The 43,681 figure: why the ML join must keep one customer together."""
+    timestamp_only = scalar(
+        trino_cursor,
+        f"""select count(*) from {QUALIFIED['step_trainer_trusted']} s
+            join {QUALIFIED['accelerometer_trusted']} a
+              on s.sensor_reading_epoch_ms = a.reading_epoch_ms""",
+    )
+    assert timestamp_only == 43_681
+    assert scalar(trino_cursor, f"select count(*) from {QUALIFIED['machine_learning_curated']}") \
+        == 40_981
+
+
+@pytest.mark.parametrize(
+    "relation",
+    ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
+     "customers_curated", "machine_learning_curated"],
+)
+def test_every_row_has_current_research_consent(built, trino_cursor, relation):
+    leaked = scalar(
+        trino_cursor,
+        f"""select count(*) from {QUALIFIED[relation]} t
+            where t.customer_id not in (
+                select to_hex(sha256(to_utf8(email_key))) from ({CONSENTING_EMAILS}))""",
+    )
+    assert leaked == 0
+
+
+def test_non_consenting_customers_exist_in_landing(built, trino_cursor):
+    """The consent tests above are meaningful: the landing data has customers to exclude."""
+    total = scalar(trino_cursor,
+                   "select count(distinct lower(trim(json_extract_scalar(raw_line, '$.email'))))"
+                   " from hive.stedi_landing.customer_landing")
+    consenting = scalar(trino_cursor, f"select count(*) from ({CONSENTING_EMAILS})")
+    assert total == 956 and consenting == 482
+
+
+def test_machine_learning_rows_pair_one_customer(built, trino_cursor):
+    mixed = scalar(
+        trino_cursor,
+        f"""select count(*) from {QUALIFIED['machine_learning_curated']} ml
+            join {QUALIFIED['accelerometer_trusted']} a
+              on a.accelerometer_reading_id = ml.accelerometer_reading_id
+            join {QUALIFIED['step_trainer_trusted']} s
+              on s.step_trainer_reading_id = ml.step_trainer_reading_id
+            where a.customer_id <> s.customer_id or a.customer_id <> ml.customer_id
+               or a.reading_epoch_ms <> s.sensor_reading_epoch_ms""",
+    )
+    assert mixed == 0
+
+
+def test_machine_learning_curated_has_no_direct_identifiers(built, trino_cursor):
+    trino_cursor.execute(f"describe {QUALIFIED['machine_learning_curated']}")
+    columns = {row[0] for row in trino_cursor.fetchall()}
+    assert not columns & {"customer_name", "email", "phone", "birth_day", "birthday", "user"}
+    assert {"customer_id", "distance_from_object", "x", "y", "z"} <= columns
+
+
+def test_trusted_and_curated_tables_are_iceberg(built, trino_cursor):
+    for _, catalog, schema, name in RELATIONS:
+        if catalog == "iceberg":
+            snapshots = scalar(trino_cursor,
+                               f'select count(*) from iceberg.{schema}."{name}$snapshots"')
+            assert snapshots >= 1, name
+
+
+def _fingerprints(cursor) -> dict[str, tuple]:
+    prints = {}
+    for _, catalog, schema, name in RELATIONS:
+        if catalog != "iceberg":
+            continue
+        key = {"customer_trusted": "customer_id", "customers_curated": "customer_id"}.get(
+            name, f"{name.removesuffix('_trusted').removesuffix('_curated')}_reading_id"
+        )
+        cursor.execute(
+            f"select count(*), checksum({key}), checksum(customer_id) "
+            f'from "{catalog}"."{schema}"."{name}"'
+        )
+        prints[name] = tuple(cursor.fetchall()[0])
+    return prints
+
+
+def test_second_build_gives_identical_tables(built, settings):
+    cursor = built.trino.connect().cursor()
+    before = _fingerprints(cursor)
+    dbt.run_dbt(["build"], settings)
+    assert _fingerprints(cursor) == before
+
+
+def test_consent_test_catches_a_leaked_row(built, settings):
+    """The dbt consent test fails when a non-consenting customer's reading is inserted."""
+    cursor = built.trino.connect().cursor()
+    cursor.execute(
+        f"""insert into {QUALIFIED['accelerometer_trusted']}
+            (accelerometer_reading_id, customer_id, reading_epoch_ms, reading_at, x, y, z)
+            select 'leak', to_hex(sha256(to_utf8(lower(trim(json_extract_scalar(raw_line,
+                   '$.email')))))), 1, null, 0, 0, 0
+            from hive.stedi_landing.customer_landing
+            where json_extract_scalar(raw_line, '$.shareWithResearchAsOfDate') is null
+            limit 1"""
+    )
+    cursor.fetchall()
+    try:
+        with pytest.raises(StackError):
+            dbt.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"],
+                        settings)
+    finally:
+        dbt.run_dbt(["build", "--select", "accelerometer_trusted+"], settings)
+    dbt.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"], settings)
+
+
+def test_row_count_table_prints_every_zone(built):
+    table = dbt.format_counts(dbt.row_counts(built.trino))
+    for zone in ("landing", "trusted", "curated"):
+        assert zone in table
+    assert "40,981" in table and "28,680" in table
+
+
+def test_cli_counts_command(built):
+    out = subprocess.run(["stedi", "counts"], capture_output=True, text=True, check=True).stdout
+    assert "machine_learning_curated" in out and "40,981" in out

@@ -1,0 +1,45 @@
+"""Loading landing folders into MinIO: layout, replace semantics, errors."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from stedi import load, s3
+from stedi.errors import StackError
+
+
+def test_load_uploads_every_file_under_its_landing_prefix(loaded, settings, reference_data):
+    for entity in ("customer", "accelerometer", "step_trainer"):
+        local = sorted(p.name for p in (reference_data / entity / "landing").glob("*.json"))
+        keys = s3.list_keys(settings, f"{entity}/landing/")
+        assert sorted(k.rsplit("/", 1)[1] for k in keys) == local
+
+
+def test_loading_again_replaces_and_never_duplicates(loaded, settings, reference_data, tmp_path):
+    bucket_settings = replace(settings, bucket="stedi-load-test")
+    load.load_landing(bucket_settings, reference_data)
+    first = sorted(s3.list_keys(bucket_settings, ""))
+    load.load_landing(bucket_settings, reference_data)
+    assert sorted(s3.list_keys(bucket_settings, "")) == first
+    # A folder with fewer files: the missing ones disappear from the prefix.
+    smaller = tmp_path / "smaller"
+    shutil.copytree(reference_data / "customer", smaller / "customer")
+    accel = smaller / "accelerometer" / "landing"
+    accel.mkdir(parents=True)
+    one = sorted((reference_data / "accelerometer" / "landing").glob("*.json"))[0]
+    shutil.copy(one, accel)
+    load.load_landing(bucket_settings, smaller)
+    assert s3.list_keys(bucket_settings, "accelerometer/landing/") == [
+        f"accelerometer/landing/{one.name}"
+    ]
+    assert s3.list_keys(bucket_settings, "step_trainer/landing/") == []
+
+
+def test_loading_a_folder_without_landing_files_is_an_error(settings, tmp_path):
+    with pytest.raises(StackError, match="holds no landing files"):
+        load.load_landing(settings, tmp_path)
+    with pytest.raises(StackError, match="does not exist"):
+        load.load_landing(settings, tmp_path / "missing")

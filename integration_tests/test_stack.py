@@ -1,0 +1,81 @@
+"""The local stack's services: readiness, loopback binding, and clear failures."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from stedi import install
+from stedi.errors import StackError
+from stedi.minio import MinioService
+from stedi.trino import TrinoService
+
+
+def _listening_addresses(port: int) -> set[str]:
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True,
+                         text=True, check=True).stdout
+    return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_status_reports_both_services_running(stack):
+    status = stack.status()
+    assert status["minio"].startswith("running")
+    assert status["trino"].startswith("running")
+
+
+def test_trino_answers_queries_on_both_catalogs(stack):
+    catalogs = {row[0] for row in stack.trino.query("show catalogs")}
+    assert {"hive", "iceberg"} <= catalogs
+
+
+@pytest.mark.parametrize("attr", ["minio_port", "trino_port"])
+def test_services_listen_on_loopback_only(stack, settings, attr):
+    addresses = _listening_addresses(getattr(settings, attr))
+    assert addresses, "nothing listens on the port"
+    loopback = {"127.0.0.1", "[::1]", "[::ffff:127.0.0.1]"}
+    assert addresses <= loopback, addresses
+
+
+def test_cli_status(stack):
+    out = subprocess.run(["stedi", "stack", "status"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "minio  running" in out and "trino  running" in out
+
+
+def test_taken_port_gives_a_clear_error(settings, tmp_path):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        svc = MinioService(replace(settings, state_dir=tmp_path, minio_port=port))
+        with pytest.raises(StackError, match=rf"port 127.0.0.1:{port} is already taken"):
+            svc.start()
+
+
+def test_missing_java_gives_a_clear_error(settings, monkeypatch):
+    monkeypatch.setattr(install, "_java_candidates", lambda: [Path("/nonexistent/jdk")])
+    with pytest.raises(StackError, match=r"needs a JDK >= 24\.0\.1.*/nonexistent/jdk"):
+        install.find_java(settings)
+
+
+def test_crashing_trino_reports_its_log(settings, tmp_path):
+    """A real Trino with a broken config exits; start() says so and names the log."""
+    etc = tmp_path / "etc"
+    subprocess.run(["cp", "-r", str(settings.trino_etc_dir), str(etc)], check=True)
+    with (etc / "config.properties").open("a") as fh:
+        fh.write("no.such.property=1\n")
+    svc = TrinoService(replace(settings, state_dir=tmp_path / "state",
+                               trino_port=_free_port(), trino_etc_dir=etc))
+    with pytest.raises(StackError, match=r"exited during start-up; log: .*server\.log"):
+        svc.start(timeout=240)
+    assert not svc.is_running()

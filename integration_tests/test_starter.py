@@ -1,0 +1,45 @@
+"""The starter-data fetch, tested on a zip built here from the shared data
+(the real download's host cannot be reached from this machine)."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from stedi import starter
+from stedi.errors import StackError
+
+ROOT = "nd027-Data-Engineering-Data-Lakes-AWS-Exercises-main"
+
+
+def _starter_zip(reference_data, path):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{ROOT}/README.md", "exercises")
+        zf.writestr(f"{ROOT}/project/starter/README.md", "starter")
+        for file in reference_data.glob("*/landing/*.json"):
+            entity = file.parent.parent.name
+            zf.write(file, f"{ROOT}/project/starter/{entity}/landing/{file.name}")
+    return path
+
+
+def test_extract_starter_lays_out_the_landing_folders(reference_data, tmp_path):
+    archive = _starter_zip(reference_data, tmp_path / "starter.zip")
+    counts = starter.extract_starter(archive, tmp_path / "data")
+    assert counts == {"customer": 1, "accelerometer": 9, "step_trainer": 3}
+    for file in reference_data.glob("*/landing/*.json"):
+        copy = tmp_path / "data" / file.parent.parent.name / "landing" / file.name
+        assert copy.read_bytes() == file.read_bytes()
+
+
+def test_extract_starter_rejects_an_archive_without_landing_data(tmp_path):
+    archive = tmp_path / "other.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"{ROOT}/README.md", "nothing here")
+    with pytest.raises(StackError, match="customer, accelerometer, step_trainer"):
+        starter.extract_starter(archive, tmp_path / "data")
+
+
+def test_fetch_starter_reports_an_unreachable_url(tmp_path):
+    with pytest.raises(StackError, match="Could not download the starter data"):
+        starter.fetch_starter(tmp_path, url="http://127.0.0.1:9/starter.zip")
