@@ -17,5 +17,6 @@ select
     phone.z
 from {{ ref('step_trainer_trusted') }} as steps
 inner join {{ ref('accelerometer_trusted') }} as phone
-    on steps.customer_id = phone.customer_id
-    and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+    on
+        steps.customer_id = phone.customer_id
+        and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms

@@ -18,7 +18,8 @@ ranked as (
 ),
 
 current_record as (
-    select * from ranked where recency_rank = 1
+    select * from ranked
+    where recency_rank = 1
 )
 
 select

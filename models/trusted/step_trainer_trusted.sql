@@ -16,8 +16,9 @@ attributed as (
         readings.*,
         customers.customer_id,
         count(*) over (
-            partition by readings.serial_number, readings.sensor_reading_epoch_ms,
-            readings.distance_from_object
+            partition by
+                readings.serial_number, readings.sensor_reading_epoch_ms,
+                readings.distance_from_object
         ) as candidate_customers
     from readings
     inner join {{ ref('customers_curated') }} as customers
@@ -25,7 +26,8 @@ attributed as (
     where exists (
         select 1
         from {{ ref('accelerometer_trusted') }} as phone
-        where phone.customer_id = customers.customer_id
+        where
+            phone.customer_id = customers.customer_id
             and phone.reading_epoch_ms = readings.sensor_reading_epoch_ms
     )
 )

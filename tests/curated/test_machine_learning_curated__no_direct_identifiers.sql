@@ -3,6 +3,7 @@
 {% set ml = ref('machine_learning_curated') %}
 select column_name
 from information_schema.columns
-where table_schema = '{{ ml.schema }}'
+where
+    table_schema = '{{ ml.schema }}'
     and table_name = '{{ ml.identifier }}'
     and column_name in ('customer_name', 'email', 'email_key', 'phone', 'birth_day', 'raw_line')

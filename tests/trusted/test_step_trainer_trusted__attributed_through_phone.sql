@@ -5,10 +5,12 @@ select steps.step_trainer_reading_id
 from {{ ref('step_trainer_trusted') }} as steps
 left join {{ ref('customers_curated') }} as customers
     on steps.customer_id = customers.customer_id
-where customers.serial_number is distinct from steps.serial_number
+where
+    customers.serial_number is distinct from steps.serial_number
     or not exists (
         select 1
         from {{ ref('accelerometer_trusted') }} as phone
-        where phone.customer_id = steps.customer_id
+        where
+            phone.customer_id = steps.customer_id
             and phone.reading_epoch_ms = steps.sensor_reading_epoch_ms
     )

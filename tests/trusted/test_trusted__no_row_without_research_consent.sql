@@ -14,8 +14,9 @@ consenting as (
     select {{ customer_id('records.email_key') }} as customer_id
     from {{ ref('customer_landing_typed') }} as records
     inner join latest_update
-        on records.email_key = latest_update.email_key
-        and records.last_update_epoch_ms = latest_update.last_update_epoch_ms
+        on
+            records.email_key = latest_update.email_key
+            and records.last_update_epoch_ms = latest_update.last_update_epoch_ms
     group by records.email_key
     having bool_and(coalesce(records.share_with_research_epoch_ms, 0) <> 0)
 ),
@@ -23,8 +24,11 @@ consenting as (
 protected_rows as (
     {% for model in ['customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted',
                      'customers_curated', 'machine_learning_curated'] %}
-    select '{{ model }}' as model_name, customer_id from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ model }}' as model_name,
+            customer_id
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -1,0 +1,39 @@
+# The two commands of the README, plus the stack's own.
+# `make lakehouse`: stack up, load landing data, dbt build, row counts per zone.
+# `make test`:      the whole test suite against the real local stack.
+
+VENV ?= .venv
+STEDI := $(VENV)/bin/stedi
+
+.PHONY: lakehouse test up down status lint docs clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+lakehouse: $(VENV)/.installed
+	$(STEDI) build
+
+test: $(VENV)/.installed
+	$(VENV)/bin/pytest
+
+up: $(VENV)/.installed
+	$(STEDI) stack up
+
+down:
+	@if [ -x $(STEDI) ]; then $(STEDI) stack down; fi
+
+status: $(VENV)/.installed
+	$(STEDI) stack status
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/sqlfluff lint models tests
+
+docs: $(VENV)/.installed
+	$(STEDI) dbt docs generate
+	$(STEDI) dbt docs serve --port 8081 --host 127.0.0.1
+
+clean: down
+	rm -rf .stack target logs
