@@ -1,6 +1,16 @@
 -- One row per step_trainer_trusted reading paired with one accelerometer_trusted
 -- reading of the same customer at the same timestamp. No direct identifiers:
 -- the customer appears only as the pseudonymous customer_id.
+-- Incremental: pairs involving a reading loaded since the table's last load;
+-- a post-hook deletes pairs whose readings left the trusted tables.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key='machine_learning_reading_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_orphaned_machine_learning_rows(this) }}",
+) }}
+
 select
     {{ surrogate_key(['steps.step_trainer_reading_id',
                       'phone.accelerometer_reading_id']) }}
@@ -14,9 +24,15 @@ select
     steps.distance_from_object,
     phone.x,
     phone.y,
-    phone.z
+    phone.z,
+    {{ run_loaded_at() }} as loaded_at
 from {{ ref('step_trainer_trusted') }} as steps
 inner join {{ ref('accelerometer_trusted') }} as phone
     on
         steps.customer_id = phone.customer_id
         and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+{% if is_incremental() -%}
+    where
+        steps.loaded_at > {{ incremental_watermark('loaded_at') }}
+        or phone.loaded_at > {{ incremental_watermark('loaded_at') }}
+{%- endif %}

@@ -1,20 +1,15 @@
 -- One row per customer who currently consents to research.
 -- A customer is an email (trimmed, case-insensitive); the current record is the
--- one with the latest lastUpdateDate, and it must grant research consent.
-with records as (
-    select *
-    from {{ ref('customer_landing_typed') }}
-    where email_key is not null and email_key <> ''
-),
-
-ranked as (
+-- usable one with the latest lastUpdateDate, and it must grant research consent.
+with ranked as (
     select
         *,
         row_number() over (
             partition by email_key
-            order by last_update_epoch_ms desc nulls last, source_file desc, raw_line desc
+            order by last_update_epoch_ms desc, source_file desc, raw_line desc
         ) as recency_rank
-    from records
+    from {{ ref('customer_landing_typed') }}
+    where rejection_reason is null
 ),
 
 current_record as (

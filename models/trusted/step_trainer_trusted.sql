@@ -2,13 +2,44 @@
 -- customer: the reading's serial number is the customer's, and the customer's
 -- phone has a reading at the same timestamp. Serial numbers were reused by the
 -- fulfilment site, so a reading that would fit two customers is left out.
+-- Incremental: a run reads landing files newer than the table's watermark,
+-- plus the readings of serials whose customers got phone readings since the
+-- table's last load; a post-hook deletes rows that no longer qualify.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key='step_trainer_reading_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_unattributable_step_readings(this) }}",
+) }}
+-- depends_on: {{ ref('customer_trusted') }}
+
 with readings as (
-    select distinct
-        serial_number,
-        sensor_reading_epoch_ms,
-        distance_from_object
-    from {{ ref('step_trainer_landing_typed') }}
-    where serial_number is not null and sensor_reading_epoch_ms is not null
+    select
+        landing.serial_number,
+        landing.sensor_reading_epoch_ms,
+        landing.distance_from_object,
+        max(landing.source_file_modified_at) as source_file_modified_at
+    from {{ ref('step_trainer_landing_typed') }} as landing
+    where
+        landing.rejection_reason is null
+        {% if is_incremental() -%}
+            and (
+                landing.source_file_modified_at
+                > {{ incremental_watermark('landing_file_modified_at') }}
+                or landing.serial_number in (
+                    select customers.serial_number
+                    from {{ ref('customers_curated') }} as customers
+                    inner join {{ ref('accelerometer_trusted') }} as phone
+                        on customers.customer_id = phone.customer_id
+                    where phone.loaded_at > {{ incremental_watermark('loaded_at') }}
+                )
+            )
+        {%- endif %}
+    group by
+        landing.serial_number,
+        landing.sensor_reading_epoch_ms,
+        landing.distance_from_object
 ),
 
 attributed as (
@@ -39,6 +70,8 @@ select
     serial_number,
     sensor_reading_epoch_ms,
     {{ epoch_ms_to_timestamp('sensor_reading_epoch_ms') }} as sensor_reading_at,
-    distance_from_object
+    distance_from_object,
+    {{ to_utc_timestamp('source_file_modified_at') }} as landing_file_modified_at,
+    {{ run_loaded_at() }} as loaded_at
 from attributed
 where candidate_customers = 1

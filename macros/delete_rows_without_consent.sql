@@ -1,0 +1,19 @@
+{#
+    Why: incremental tables keep rows from earlier runs, so a customer who
+    withdraws consent must be deleted from them on the next run (a merge only
+    adds and updates). Used as a post-hook; deletes rows whose customer is not
+    in customer_trusted and, in strict mode, rows read before consent.
+    Arguments: relation (the model's table), reading_time_column (epoch ms).
+#}
+{% macro delete_rows_without_consent(relation, reading_time_column) -%}
+    delete from {{ relation }}
+    where not exists (
+        select 1
+        from {{ ref('customer_trusted') }} as consenting
+        where consenting.customer_id = {{ relation }}.customer_id
+        {%- if var('strict_consent') %}
+            and {{ relation }}.{{ reading_time_column }}
+                >= consenting.share_with_research_epoch_ms
+        {%- endif %}
+    )
+{%- endmacro %}
