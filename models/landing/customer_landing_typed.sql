@@ -43,7 +43,8 @@ select
         when not is_json_object then 'malformed_json'
         when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_email'
         when last_update_epoch_ms is null then 'invalid_last_update_date'
-        when share_with_research_text is not null
+        when
+            share_with_research_text is not null
             and share_with_research_epoch_ms is null then 'invalid_research_consent_date'
     end as rejection_reason
 from lines

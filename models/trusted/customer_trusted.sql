@@ -19,6 +19,7 @@ current_record as (
 
 select
     {{ customer_id('email_key') }} as customer_id,
+    {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,
     email_key as email,
     customer_name,
     phone,

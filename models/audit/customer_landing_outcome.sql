@@ -1,0 +1,38 @@
+-- One row per landing line of customer/landing/ with its outcome: `trusted`
+-- (the current record of a consenting customer), `excluded` (with the rule) or
+-- `rejected` (with the reason). Accounts for every line.
+with lines as (
+    select
+        source_file,
+        raw_line,
+        email_key,
+        rejection_reason,
+        {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,
+        row_number() over (partition by source_file, raw_line) as copy_number
+    from {{ ref('customer_landing_typed') }}
+),
+
+classified as (
+    select
+        lines.source_file,
+        lines.raw_line,
+        case
+            when lines.rejection_reason is not null then 'rejected'
+            when trusted.customer_id is null then 'excluded'
+            when lines.copy_number > 1 then 'excluded'
+            when lines.source_record_id = trusted.source_record_id then 'trusted'
+            else 'excluded'
+        end as outcome,
+        case
+            when lines.rejection_reason is not null then lines.rejection_reason
+            when trusted.customer_id is null then 'no_research_consent'
+            when lines.copy_number > 1 then 'duplicate_record'
+            when lines.source_record_id = trusted.source_record_id then 'current_consenting_record'
+            else 'superseded_record'
+        end as reason
+    from lines
+    left join {{ ref('customer_trusted') }} as trusted
+        on lines.email_key = trusted.email
+)
+
+select * from classified

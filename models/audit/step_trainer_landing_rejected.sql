@@ -1,0 +1,8 @@
+-- One row per rejected landing line of step_trainer/landing/: the line as delivered,
+-- the file it came from, and why it cannot be used.
+select
+    source_file,
+    raw_line,
+    reason as rejection_reason
+from {{ ref('step_trainer_landing_outcome') }}
+where outcome = 'rejected'
