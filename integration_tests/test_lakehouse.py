@@ -8,10 +8,12 @@ import pytest
 from conftest import REFERENCE_COUNTS, scalar
 
 from stedi import dbt
-from stedi.dbt import RELATIONS
+from stedi.dbt import ZONES, qualified
+from stedi.settings import Settings
 from stedi.errors import StackError
 
-QUALIFIED = {name: f'"{cat}"."{schema}"."{name}"' for _, cat, schema, name in RELATIONS}
+QUALIFIED = {name: qualified(Settings.from_env(), zone, name) for zone, name in ZONES}
+ICEBERG = [name for zone, name in ZONES if zone != "landing"]
 
 # Consent recomputed in Python-independent SQL straight from the raw JSON lines.
 CONSENTING_EMAILS = """
@@ -95,24 +97,20 @@ def test_machine_learning_curated_has_no_direct_identifiers(built, trino_cursor)
 
 
 def test_trusted_and_curated_tables_are_iceberg(built, trino_cursor):
-    for _, catalog, schema, name in RELATIONS:
-        if catalog == "iceberg":
-            snapshots = scalar(trino_cursor,
-                               f'select count(*) from iceberg.{schema}."{name}$snapshots"')
-            assert snapshots >= 1, name
+    for name in ICEBERG:
+        snapshots_table = QUALIFIED[name][:-1] + '$snapshots"'
+        assert scalar(trino_cursor, f"select count(*) from {snapshots_table}") >= 1, name
 
 
 def _fingerprints(cursor) -> dict[str, tuple]:
     prints = {}
-    for _, catalog, schema, name in RELATIONS:
-        if catalog != "iceberg":
-            continue
+    for name in ICEBERG:
         key = {"customer_trusted": "customer_id", "customers_curated": "customer_id"}.get(
             name, f"{name.removesuffix('_trusted').removesuffix('_curated')}_reading_id"
         )
         cursor.execute(
             f"select count(*), checksum({key}), checksum(customer_id) "
-            f'from "{catalog}"."{schema}"."{name}"'
+            f"from {QUALIFIED[name]}"
         )
         prints[name] = tuple(cursor.fetchall()[0])
     return prints

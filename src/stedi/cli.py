@@ -5,6 +5,7 @@
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
+    stedi purge [--execute]            expire Iceberg snapshots + orphan files
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -82,6 +83,16 @@ def cmd_counts(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    """Make deletions physical on every trusted/curated Iceberg table."""
+    flag = "false" if args.execute else "true"
+    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", f"{{dry_run: {flag}}}"],
+                _settings(args))
+    if not args.execute:
+        print("[stedi] dry run: statements printed above; run with --execute", file=sys.stderr)
+    return 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -104,6 +115,9 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         if name == "build":
             c.add_argument("--full-refresh", action="store_true")
+    g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
+    g.add_argument("--execute", action="store_true", help="run the statements")
+    g.set_defaults(func=cmd_purge)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)

@@ -16,17 +16,23 @@ from stedi.errors import StackError
 from stedi.settings import REPO_ROOT, Settings
 from stedi.trino import TrinoService
 
-# (zone, catalog, schema, relation) for the row-count table.
-RELATIONS = [
-    ("landing", "hive", "stedi_landing", "customer_landing"),
-    ("landing", "hive", "stedi_landing", "accelerometer_landing"),
-    ("landing", "hive", "stedi_landing", "step_trainer_landing"),
-    ("trusted", "iceberg", "stedi_trusted", "customer_trusted"),
-    ("trusted", "iceberg", "stedi_trusted", "accelerometer_trusted"),
-    ("trusted", "iceberg", "stedi_trusted", "step_trainer_trusted"),
-    ("curated", "iceberg", "stedi_curated", "customers_curated"),
-    ("curated", "iceberg", "stedi_curated", "machine_learning_curated"),
+# (zone, relation) for the row-count table, in lineage order.
+ZONES = [
+    ("landing", "customer_landing"),
+    ("landing", "accelerometer_landing"),
+    ("landing", "step_trainer_landing"),
+    ("trusted", "customer_trusted"),
+    ("trusted", "accelerometer_trusted"),
+    ("trusted", "step_trainer_trusted"),
+    ("curated", "customers_curated"),
+    ("curated", "machine_learning_curated"),
 ]
+
+
+def qualified(settings: Settings, zone: str, name: str) -> str:
+    """The Trino name of a landing source table or a model."""
+    catalog = "hive" if name.endswith("_landing") else "iceberg"
+    return f'"{catalog}"."{settings.dbt_schema}_{zone}"."{name}"'
 
 
 def ensure_profile() -> Path:
@@ -42,25 +48,42 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def run_dbt(args: list[str], settings: Settings | None = None) -> None:
+def dbt_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ, DBT_PROFILES_DIR=str(REPO_ROOT))
+    env["STEDI_TRINO_PORT"] = str(settings.trino_port)
+    env["STEDI_BUCKET"] = settings.bucket
+    env["STEDI_SCHEMA"] = settings.dbt_schema
+    return env
+
+
+def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False) -> str:
+    """Run one dbt command; returns its output, raises StackError on failure."""
     settings = settings or Settings.from_env()
     ensure_profile()
-    env = dict(os.environ, DBT_PROFILES_DIR=str(REPO_ROOT))
-    env.setdefault("STEDI_TRINO_PORT", str(settings.trino_port))
-    env.setdefault("STEDI_BUCKET", settings.bucket)
-    proc = subprocess.run([dbt_executable(), *args], cwd=REPO_ROOT, env=env)
+    proc = subprocess.Popen(
+        [dbt_executable(), *args], cwd=REPO_ROOT, env=dbt_env(settings),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines = []
+    for line in proc.stdout:  # stream as dbt prints, keep for the error message
+        lines.append(line)
+        if not quiet:
+            sys.stdout.write(line)
+    proc.wait()
     if proc.returncode != 0:
+        failures = [ln.rstrip() for ln in lines if "ERROR" in ln or "FAIL" in ln]
         raise StackError(
             f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
-            f"see the output above and {REPO_ROOT / 'logs' / 'dbt.log'}"
+            f"see {REPO_ROOT / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])
         )
+    return "".join(lines)
 
 
 def row_counts(trino: TrinoService) -> list[tuple[str, str, int]]:
     cur = trino.connect().cursor()
     counts = []
-    for zone, catalog, schema, name in RELATIONS:
-        cur.execute(f'select count(*) from "{catalog}"."{schema}"."{name}"')
+    for zone, name in ZONES:
+        cur.execute(f"select count(*) from {qualified(trino.settings, zone, name)}")
         counts.append((zone, name, cur.fetchall()[0][0]))
     return counts
 

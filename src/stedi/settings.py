@@ -50,6 +50,8 @@ class Settings:
     trino_host: str = "127.0.0.1"
     minio_host: str = "127.0.0.1"
     trino_etc_dir: Path = REPO_ROOT / "stack" / "trino" / "etc"
+    # dbt's target schema: zones are <schema>_landing, <schema>_trusted, …
+    dbt_schema: str = "stedi"
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +68,7 @@ class Settings:
             minio_console_port=int(_env("STEDI_MINIO_CONSOLE_PORT", "9001")),
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
+            dbt_schema=_env("STEDI_SCHEMA", "stedi"),
         )
 
     @property
