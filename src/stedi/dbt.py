@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +36,18 @@ def qualified(settings: Settings, zone: str, name: str) -> str:
     return f'"{catalog}"."{settings.dbt_schema}_{zone}"."{name}"'
 
 
-def ensure_profile() -> Path:
-    """profiles.yml beside dbt_project.yml, copied from the committed example."""
-    profile = REPO_ROOT / "profiles.yml"
-    if not profile.exists():
-        shutil.copyfile(REPO_ROOT / "profiles.yml.example", profile)
-    return profile
+def profiles_dir(settings: Settings) -> Path:
+    """$DBT_PROFILES_DIR if set, else a fresh copy of profiles.yml.example.
+
+    The copy is refreshed on every call, so it never goes stale when the
+    example changes; all its values come from environment variables anyway.
+    """
+    if os.environ.get("DBT_PROFILES_DIR"):
+        return Path(os.environ["DBT_PROFILES_DIR"])
+    folder = settings.state_dir / "dbt-profile"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO_ROOT / "profiles.yml.example", folder / "profiles.yml")
+    return folder
 
 
 def dbt_executable() -> str:
@@ -49,7 +56,7 @@ def dbt_executable() -> str:
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ, DBT_PROFILES_DIR=str(REPO_ROOT))
+    env = dict(os.environ, DBT_PROFILES_DIR=str(profiles_dir(settings)))
     env["STEDI_TRINO_PORT"] = str(settings.trino_port)
     env["STEDI_BUCKET"] = settings.bucket
     env["STEDI_SCHEMA"] = settings.dbt_schema
@@ -59,7 +66,6 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False) -> str:
     """Run one dbt command; returns its output, raises StackError on failure."""
     settings = settings or Settings.from_env()
-    ensure_profile()
     proc = subprocess.Popen(
         [dbt_executable(), *args], cwd=REPO_ROOT, env=dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -71,7 +77,7 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
             sys.stdout.write(line)
     proc.wait()
     if proc.returncode != 0:
-        failures = [ln.rstrip() for ln in lines if "ERROR" in ln or "FAIL" in ln]
+        failures = [ln.rstrip() for ln in lines if re.search(r"ERROR|FAIL|Error", ln)]
         raise StackError(
             f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
             f"see {REPO_ROOT / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])

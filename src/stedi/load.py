@@ -16,11 +16,17 @@ from stedi import s3
 from stedi.errors import StackError
 from stedi.settings import LANDING_ENTITIES, Settings
 
+# Newline-delimited JSON, plain or gzip-compressed (both engines read .gz text).
+LANDING_PATTERNS = ("*.json", "*.json.gz")
+
 
 def landing_files(folder: Path) -> dict[str, list[Path]]:
     if not folder.is_dir():
         raise StackError(f"Landing folder {folder} does not exist.")
-    found = {e: sorted((folder / e / "landing").glob("*.json")) for e in LANDING_ENTITIES}
+    found = {
+        e: sorted(p for pattern in LANDING_PATTERNS for p in (folder / e / "landing").glob(pattern))
+        for e in LANDING_ENTITIES
+    }
     if not any(found.values()):
         raise StackError(
             f"{folder} holds no landing files: expected "

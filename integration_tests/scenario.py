@@ -1,0 +1,105 @@
+"""A landing dataset written by a test, built in its own bucket and schemas.
+
+Each Scenario has a bucket `stedi-t-<name>` and a dbt schema `t_<name>`, so
+its landing tables and models never touch the reference build's. Lines are
+dicts (written as JSON) or raw strings (written as they are, e.g. malformed).
+
+    sc = Scenario(stack, "withdrawal", tmp_path)
+    sc.write("customer", "c1.json", [customer("a@x.com", consent=1000)])
+    sc.load(); sc.build()
+    sc.count("customer_trusted")
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from stedi import dbt, load
+from stedi.stack import Stack
+
+ZONE = {name: zone for zone, name in dbt.ZONES}
+ZONE.update({
+    f"{e}_landing_{kind}": "landing"
+    for e in ("customer", "accelerometer", "step_trainer")
+    for kind in ("typed", "outcome", "rejected")
+})
+
+CUSTOMER_KEYS = ("customerName", "email", "phone", "birthDay", "serialNumber",
+                 "registrationDate", "lastUpdateDate", "shareWithResearchAsOfDate",
+                 "shareWithPublicAsOfDate", "shareWithFriendsAsOfDate")
+
+
+def customer(email, serial="serial-1", updated=1_000, consent=None, name="Test Customer"):
+    return {
+        "customerName": name, "email": email, "phone": "8015551212",
+        "birthDay": "1990-01-01", "serialNumber": serial, "registrationDate": 1_000,
+        "lastUpdateDate": updated, "shareWithResearchAsOfDate": consent,
+        "shareWithPublicAsOfDate": None, "shareWithFriendsAsOfDate": None,
+    }
+
+
+def reading(email, ts, x=0.5, y=-0.5, z=1.0):
+    return {"user": email, "timestamp": ts, "x": x, "y": y, "z": z}
+
+
+def step(serial, ts, distance=200):
+    return {"sensorReadingTime": ts, "serialNumber": serial, "distanceFromObject": distance}
+
+
+class Scenario:
+    def __init__(self, stack: Stack, name: str, tmp_path: Path):
+        self.name = name
+        self.settings = replace(stack.settings, bucket=f"stedi-t-{name.replace('_', '-')}",
+                                dbt_schema=f"t_{name}")
+        self.trino = stack.trino
+        self.folder = tmp_path / name
+        for entity in ("customer", "accelerometer", "step_trainer"):
+            (self.folder / entity / "landing").mkdir(parents=True, exist_ok=True)
+
+    def write(self, entity: str, filename: str, lines: list) -> Path:
+        path = self.folder / entity / "landing" / filename
+        text = "".join((ln if isinstance(ln, str) else json.dumps(ln)) + "\n" for ln in lines)
+        path.write_text(text)
+        return path
+
+    def load(self) -> None:
+        load.load_landing(self.settings, self.folder)
+
+    def dbt(self, *args: str, variables: dict | None = None) -> str:
+        merged = {"expectations_dataset": "none", **(variables or {})}
+        return dbt.run_dbt([*args, "--vars", json.dumps(merged)], self.settings, quiet=True)
+
+    def build(self, *args: str, variables: dict | None = None) -> str:
+        return self.dbt("build", *args, variables=variables)
+
+    def table(self, name: str) -> str:
+        return dbt.qualified(self.settings, ZONE[name], name)
+
+    def query(self, sql: str) -> list[list]:
+        """Run SQL where {name} stands for the scenario's relation `name`."""
+        return self.trino.query(sql.format_map(_Tables(self)))
+
+    def count(self, name: str, where: str = "true") -> int:
+        return self.query(f"select count(*) from {{{name}}} where {where}")[0][0]
+
+    def drop(self) -> None:
+        """Drop the scenario's schemas (metadata; landing tables are external)."""
+        for catalog, zone in (("hive", "landing"), ("iceberg", "landing"),
+                              ("iceberg", "trusted"), ("iceberg", "curated"),
+                              ("iceberg", "expectations")):
+            schema = f'"{catalog}"."{self.settings.dbt_schema}_{zone}"'
+            try:
+                self.trino.query(f"drop schema if exists {schema} cascade")
+            except Exception:  # best effort: a failed test may have built nothing
+                pass
+
+
+class _Tables(dict):
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.scenario = scenario
+
+    def __missing__(self, key: str) -> str:
+        return self.scenario.table(key)

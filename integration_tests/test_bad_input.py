@@ -1,0 +1,123 @@
+"""Bad landing input never fails the build and is never lost: each line is
+trusted, excluded with a rule, or rejected with a reason."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from scenario import Scenario, customer, reading, step
+
+from stedi.errors import StackError
+
+A, B = "a@example.com", "b@example.com"
+
+
+@pytest.fixture(scope="module")
+def bad(stack, tmp_path_factory):
+    sc = Scenario(stack, "bad_input", tmp_path_factory.mktemp("bad"))
+    sc.write("customer", "customer-1.json", [
+        customer(A, serial="s-a", consent=500),
+        customer(B, serial="s-b", consent=None),
+        '{"customerName": "Truncated", "email": "t@example.com"',    # malformed
+        '[1, 2, 3]',                                                  # not an object
+        '',                                                           # blank line
+        {**customer("", consent=500)},                                # missing email
+        {**customer("c@example.com", consent=500), "lastUpdateDate": "yesterday"},
+        {**customer("d@example.com"), "shareWithResearchAsOfDate": "soon"},
+    ])
+    sc.write("accelerometer", "accel-1.json", [
+        reading(A, 1_000), reading(A, 1_000),                         # delivered twice
+        reading(A, 2_000),
+        reading(B, 1_000),                                            # no consent
+        reading("nobody@example.com", 1_000),                         # unknown user
+        '{"user": "a@example.com", "timestamp": ',                    # malformed
+        {"user": A, "timestamp": "noon", "x": 1, "y": 1, "z": 1},     # bad timestamp
+        {"user": A, "timestamp": 3_000, "x": "left", "y": 1, "z": 1}, # bad x
+        {"timestamp": 4_000, "x": 1, "y": 1, "z": 1},                 # missing user
+    ])
+    sc.write("step_trainer", "step-1.json", [
+        step("s-a", 1_000), step("s-a", 1_000),                       # delivered twice
+        step("s-a", 5_000),                                           # no phone reading then
+        step("s-b", 1_000),                                           # serial not curated
+        {"sensorReadingTime": 1_000, "serialNumber": None, "distanceFromObject": 1},
+        {"sensorReadingTime": 1_000, "serialNumber": "s-a", "distanceFromObject": "far"},
+        "not json at all",
+    ])
+    sc.load()
+    sc.build()
+    yield sc
+    sc.drop()
+
+
+def _reasons(sc, entity):
+    rows = sc.query(f"select outcome, reason, count(*) from {{{entity}_landing_outcome}}"
+                    " group by 1, 2")
+    return {(outcome, reason): n for outcome, reason, n in rows}
+
+
+def test_customer_lines_are_all_accounted_for(bad):
+    assert _reasons(bad, "customer") == {
+        ("trusted", "current_consenting_record"): 1,
+        ("excluded", "no_research_consent"): 1,
+        ("rejected", "malformed_json"): 3,
+        ("rejected", "missing_email"): 1,
+        ("rejected", "invalid_last_update_date"): 1,
+        ("rejected", "invalid_research_consent_date"): 1,
+    }
+    assert bad.count("customer_landing") == 8
+    assert bad.count("customer_trusted") == 1
+
+
+def test_accelerometer_lines_are_all_accounted_for(bad):
+    assert _reasons(bad, "accelerometer") == {
+        ("trusted", "trusted_reading"): 2,
+        ("excluded", "duplicate_reading"): 1,
+        ("excluded", "no_research_consent"): 2,
+        ("rejected", "malformed_json"): 1,
+        ("rejected", "invalid_timestamp"): 1,
+        ("rejected", "invalid_xyz"): 1,
+        ("rejected", "missing_user"): 1,
+    }
+    assert bad.count("accelerometer_trusted") == 2
+
+
+def test_step_trainer_lines_are_all_accounted_for(bad):
+    assert _reasons(bad, "step_trainer") == {
+        ("trusted", "trusted_reading"): 1,
+        ("excluded", "duplicate_reading"): 1,
+        ("excluded", "no_phone_reading_at_time"): 1,
+        ("excluded", "serial_not_curated"): 1,
+        ("rejected", "missing_serial_number"): 1,
+        ("rejected", "invalid_distance_from_object"): 1,
+        ("rejected", "malformed_json"): 1,
+    }
+    assert bad.count("step_trainer_trusted") == 1
+    assert bad.count("machine_learning_curated") == 1
+
+
+def test_rejected_views_keep_the_line_and_its_file(bad):
+    rows = bad.query("select source_file, raw_line, rejection_reason"
+                     " from {accelerometer_landing_rejected} order by rejection_reason")
+    assert {r[2] for r in rows} == {"invalid_timestamp", "invalid_xyz", "malformed_json",
+                                   "missing_user"}
+    assert all(r[0].endswith("/accelerometer/landing/accel-1.json") for r in rows)
+    assert '{"user": "a@example.com", "timestamp": ' in {r[1] for r in rows}
+
+
+def test_reconciliation_test_ran_and_passed(bad):
+    out = bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
+    assert "PASS test_landing__every_line_accounted_for" in out and "ERROR=0" in out
+
+
+def test_unreadable_landing_file_is_an_error_naming_the_file(bad):
+    """A corrupt gzip file cannot be read at all: the build fails and says which file."""
+    broken = bad.folder / "accelerometer" / "landing" / "accel-2.json.gz"
+    broken.write_bytes(gzip.compress(b'{"user": "a@example.com"}\n')[:-12])
+    bad.load()
+    try:
+        with pytest.raises(StackError, match=r"accel-2\.json\.gz"):
+            bad.build("--select", "accelerometer_trusted")
+    finally:
+        broken.unlink()
+        bad.load()
