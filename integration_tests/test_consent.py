@@ -1,0 +1,122 @@
+"""Consent over time: strict mode, withdrawal (incremental tables included),
+physical purge of Iceberg history, and a dataset where nobody consents."""
+
+from __future__ import annotations
+
+import pytest
+from scenario import Scenario, customer, reading, step
+
+from stedi import dbt, s3
+
+A, B = "a@example.com", "b@example.com"
+PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
+             "customers_curated", "machine_learning_curated"]
+
+
+def _customer_id(sc, email):
+    return sc.query(f"select to_hex(sha256(to_utf8('{email}')))")[0][0]
+
+
+def _write_consent_data(sc):
+    sc.write("customer", "customer-1.json", [
+        customer(A, serial="s-a", updated=1_000, consent=5_000),
+        customer(B, serial="s-b", updated=1_000, consent=5_000),
+    ])
+    sc.write("accelerometer", "accel-1.json", [
+        reading(A, 1_000), reading(A, 6_000), reading(B, 6_000),
+    ])
+    sc.write("step_trainer", "step-1.json", [
+        step("s-a", 1_000), step("s-a", 6_000), step("s-b", 6_000),
+    ])
+
+
+@pytest.fixture()
+def consent(stack, tmp_path):
+    sc = Scenario(stack, "consent", tmp_path)
+    _write_consent_data(sc)
+    sc.load()
+    yield sc
+    sc.drop()
+
+
+def test_default_mode_keeps_readings_from_before_the_consent_date(consent):
+    consent.build("--full-refresh")
+    assert consent.count("accelerometer_trusted") == 3
+    assert consent.count("step_trainer_trusted") == 3
+    assert consent.count("machine_learning_curated") == 3
+
+
+def test_strict_mode_keeps_only_readings_at_or_after_consent(consent):
+    consent.build("--full-refresh", variables={"strict_consent": True})
+    assert consent.count("accelerometer_trusted") == 2
+    assert consent.count("accelerometer_trusted", "reading_epoch_ms < 5000") == 0
+    assert consent.count("step_trainer_trusted") == 2
+    assert consent.count("machine_learning_curated", "reading_epoch_ms < 5000") == 0
+    assert consent.count("machine_learning_curated") == 2
+    reasons = consent.query("select reason, count(*) from {accelerometer_landing_outcome}"
+                            " group by 1")
+    assert dict(reasons) == {"trusted_reading": 2, "before_research_consent": 1}
+
+
+def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(consent):
+    consent.build("--full-refresh")
+    a = _customer_id(consent, A)
+    for model in PROTECTED:
+        assert consent.count(model, f"customer_id = '{a}'") >= 1, model
+
+    # A newer record withdraws A's consent; the next (incremental) build removes A.
+    consent.write("customer", "customer-2.json",
+                  [customer(A, serial="s-a", updated=9_000, consent=None)])
+    consent.load()
+    consent.build()
+    for model in PROTECTED:
+        assert consent.count(model, f"customer_id = '{a}'") == 0, model
+    assert consent.count("machine_learning_curated") == 1  # B is still there
+
+    # Before the purge, an older snapshot still holds A's readings.
+    accel = consent.table("accelerometer_trusted")
+    history = accel[:-1] + '$snapshots"'
+    first = consent.query(f"select min_by(snapshot_id, committed_at) from {history}")[0][0]
+    old = consent.query(f"select count(*) from {accel} for version as of {first}"
+                        f" where customer_id = '{a}'")[0][0]
+    assert old >= 1
+
+    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
+                consent.settings, quiet=True)
+    for model in PROTECTED:
+        table = consent.table(model)
+        assert consent.query(f'select count(*) from {table[:-1]}$snapshots"')[0][0] == 1, model
+        current = consent.query(f'select file_path, content from {table[:-1]}$files"')
+        assert all(content == 0 for _, content in current), f"{model}: delete files remain"
+        files = {path for path, _ in current}
+        # Every object under the table's data folder is a current data file.
+        for folder in {path.rsplit("/", 1)[0] for path in files}:
+            bucket, prefix = folder.removeprefix("s3://").split("/", 1)
+            listing = s3.client(consent.settings).list_objects_v2(
+                Bucket=bucket, Prefix=prefix + "/")
+            stored = {f"s3://{bucket}/{obj['Key']}" for obj in listing.get("Contents", [])}
+            assert stored == {p for p in files if p.startswith(folder + "/")}, model
+    with pytest.raises(Exception, match="(?i)snapshot"):
+        consent.query(f"select count(*) from {accel} for version as of {first}")
+
+
+@pytest.fixture()
+def nobody(stack, tmp_path):
+    sc = Scenario(stack, "nobody", tmp_path)
+    sc.write("customer", "customer-1.json", [
+        customer(A, serial="s-a", consent=None), customer(B, serial="s-b", consent=0),
+    ])
+    sc.write("accelerometer", "accel-1.json", [reading(A, 6_000), reading(B, 6_000)])
+    sc.write("step_trainer", "step-1.json", [step("s-a", 6_000), step("s-b", 6_000)])
+    sc.load()
+    yield sc
+    sc.drop()
+
+
+def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
+    nobody.build()
+    nobody.build("--full-refresh")  # the empty full refresh that drops tables elsewhere
+    for model in PROTECTED:
+        assert nobody.count(model) == 0, model
+    reasons = nobody.query("select reason, count(*) from {customer_landing_outcome} group by 1")
+    assert dict(reasons) == {"no_research_consent": 2}
