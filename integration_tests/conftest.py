@@ -63,8 +63,17 @@ def loaded(stack, settings, reference_data) -> Stack:
 
 
 @pytest.fixture(scope="session")
-def built(loaded, settings) -> Stack:
+def build_artifacts(tmp_path_factory) -> Path:
+    """run_results.json + manifest.json of the `built` build (later tests run
+    dbt again into target/, so they are copied right after it)."""
+    return tmp_path_factory.mktemp("build-artifacts")
+
+
+@pytest.fixture(scope="session")
+def built(loaded, settings, build_artifacts) -> Stack:
     dbt.run_dbt(["build", "--full-refresh"], settings)
+    for name in ("run_results.json", "manifest.json"):
+        shutil.copyfile(REPO_ROOT / "target" / name, build_artifacts / name)
     return loaded
 
 

@@ -5,6 +5,7 @@
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
+    stedi report [--output FILE]       HTML report of the last build (target/report.html)
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -82,6 +83,19 @@ def cmd_counts(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from stedi import report
+
+    settings = _settings(args)
+    path = report.write_report(
+        Stack(settings).trino,
+        output=Path(args.output) if args.output else None,
+        target_path=Path(args.target_path) if args.target_path else None,
+    )
+    print(path)
+    return 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -104,6 +118,10 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         if name == "build":
             c.add_argument("--full-refresh", action="store_true")
+    r = sub.add_parser("report", help="write an HTML report of the last build")
+    r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
+    r.add_argument("--target-path", help="dbt artifacts of the build (default: target/)")
+    r.set_defaults(func=cmd_report)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)
