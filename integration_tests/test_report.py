@@ -77,6 +77,7 @@ def rendered(built, build_artifacts, tmp_path_factory):
 def test_report_charts_show_the_row_counts(rendered):
     _, dom, parsed, _ = rendered
     assert "STEDI lakehouse build report" in dom
+    assert "dbt <b>build</b>" in dom and "The last dbt command" not in dom
     rows = parsed.bars["rows-chart"]
     for table, count in REFERENCE_COUNTS.items():
         zone = table.rsplit("_", 1)[1]

@@ -275,6 +275,9 @@ def render(report: Report) -> str:
         f'{status_line}</p>',
         f"<p>Report written {html.escape(report.generated_at)}; row counts queried "
         "from the local Trino at that time.</p>",
+        "" if build["command"] == "build" else
+        f'<p class="status-warn"><b>The last dbt command was `{html.escape(build["command"])}`, '
+        "not `build`: its results are shown. Run `stedi dbt build` for a full report.</b></p>",
         '<h2 id="rows">Rows per table per zone</h2>',
         table_chart,
         _table(["zone", "table", "rows"], [list(t) for t in report.tables], "rows"),
