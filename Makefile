@@ -1,11 +1,12 @@
 # The two commands of the README, plus the stack's own.
 # `make lakehouse`: stack up, load landing data, dbt build, row counts per zone.
 # `make test`:      the whole test suite against the real local stack.
+# `make report`:    target/report.html of the last build.
 
 VENV ?= .venv
 STEDI := $(VENV)/bin/stedi
 
-.PHONY: lakehouse test up down status lint docs clean
+.PHONY: lakehouse test up down status lint docs report athena-compile clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +35,13 @@ lint: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(STEDI) dbt docs generate
 	$(STEDI) dbt docs serve --port 8081 --host 127.0.0.1
+
+report: $(VENV)/.installed
+	$(STEDI) report
+
+# The Athena target, offline: no AWS credentials needed (see docs/athena.md).
+athena-compile: $(VENV)/.installed
+	$(VENV)/bin/pytest integration_tests/test_athena_compile.py integration_tests/test_manifest.py
 
 clean: down
 	rm -rf .stack target logs

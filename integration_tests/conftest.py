@@ -11,6 +11,8 @@ it is never copied into the repository.
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,17 @@ def loaded(stack, settings, reference_data) -> Stack:
 
 
 @pytest.fixture(scope="session")
-def built(loaded, settings) -> Stack:
+def build_artifacts(tmp_path_factory) -> Path:
+    """run_results.json + manifest.json of the `built` build (later tests run
+    dbt again into target/, so they are copied right after it)."""
+    return tmp_path_factory.mktemp("build-artifacts")
+
+
+@pytest.fixture(scope="session")
+def built(loaded, settings, build_artifacts) -> Stack:
     dbt.run_dbt(["build", "--full-refresh"], settings)
+    for name in ("run_results.json", "manifest.json"):
+        shutil.copyfile(REPO_ROOT / "target" / name, build_artifacts / name)
     return loaded
 
 
@@ -74,3 +85,66 @@ def trino_cursor(stack):
 def scalar(cursor, sql: str):
     cursor.execute(sql)
     return cursor.fetchall()[0][0]
+
+
+# ---------------------------------------------------------------------------
+# The Athena target, offline: `dbt compile --target athena` with the committed
+# profiles.yml.example, placeholder account values and NO AWS credentials.
+# --no-populate-cache skips the Glue listing dbt does before compiling, and
+# --no-introspect makes dbt fail if any node would run a query while it
+# compiles; without credentials any AWS call would fail too. Compiled once per
+# session into a temporary target path (never the local target/).
+# ---------------------------------------------------------------------------
+ATHENA_ENV = {
+    "STEDI_AWS_REGION": "eu-west-1",
+    "STEDI_ATHENA_WORKGROUP": "stedi-ci",
+    "STEDI_ATHENA_RESULTS": "s3://stedi-ci-athena-results/dbt/",
+    "STEDI_BUCKET": "stedi-ci-lake",
+}
+
+
+def offline_dbt_env(profiles_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "STEDI_ATHENA"))}
+    env.update(ATHENA_ENV)
+    env.update(
+        DBT_PROFILES_DIR=str(profiles_dir),
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+        AWS_EC2_METADATA_DISABLED="true",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+@dataclass
+class Compiled:
+    target_path: Path
+    manifest: dict
+    seconds: float
+    output: str
+
+
+def compile_offline(tmp: Path, target: str) -> Compiled:
+    import json
+    import subprocess
+    import time
+
+    profiles = tmp / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO_ROOT / "profiles.yml.example", profiles / "profiles.yml")
+    target_path = tmp / f"target-{target}"
+    start = time.monotonic()
+    proc = subprocess.run(
+        [dbt.dbt_executable(), "compile", "--target", target, "--target-path", str(target_path),
+         "--log-path", str(tmp / "logs"), "--no-populate-cache", "--no-introspect"],
+        cwd=REPO_ROOT, env=offline_dbt_env(profiles), capture_output=True, text=True, check=False,
+    )
+    seconds = time.monotonic() - start
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    manifest = json.loads((target_path / "manifest.json").read_text())
+    return Compiled(target_path, manifest, seconds, proc.stdout)
+
+
+@pytest.fixture(scope="session")
+def athena_compiled(tmp_path_factory) -> Compiled:
+    return compile_offline(tmp_path_factory.mktemp("athena"), "athena")

@@ -6,6 +6,7 @@
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
+    stedi report [--output FILE]       HTML report of the last build (target/report.html)
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -93,6 +94,19 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from stedi import report
+
+    settings = _settings(args)
+    path = report.write_report(
+        Stack(settings).trino,
+        output=Path(args.output) if args.output else None,
+        target_path=Path(args.target_path) if args.target_path else None,
+    )
+    print(path)
+    return 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -118,6 +132,10 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
     g.add_argument("--execute", action="store_true", help="run the statements")
     g.set_defaults(func=cmd_purge)
+    r = sub.add_parser("report", help="write an HTML report of the last build")
+    r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
+    r.add_argument("--target-path", help="dbt artifacts of the build (default: target/)")
+    r.set_defaults(func=cmd_report)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)

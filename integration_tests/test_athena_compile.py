@@ -1,0 +1,183 @@
+"""Every model, test and macro compiles for the Athena target offline, and the
+result is Athena SQL: no AWS credentials, no connection, no Trino-only syntax,
+and it parses with SQLFluff's athena dialect.
+
+How it stays offline (conftest.compile_offline): the committed profile with
+placeholder values, AWS credentials removed from the environment, and
+`dbt compile --no-populate-cache --no-introspect`, so dbt-athena never lists
+Glue and dbt fails if any node would run a query while compiling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ATHENA_ENV, compile_offline
+from stedi.settings import REPO_ROOT
+
+SQLFLUFF = str(Path(sys.executable).parent / "sqlfluff")
+
+# Constructs that only Trino accepts, each with why. Catalog names: on Athena
+# the only catalog is awsdatacatalog. Table properties and CREATE OR REPLACE
+# TABLE are Trino DDL (Athena DDL is Hive DDL; CTAS takes table_type=...).
+TRINO_ONLY = {
+    r'"?\bhive"?\."': 'the Trino "hive" catalog',
+    r'"?\biceberg"?\."': 'the Trino "iceberg" catalog',
+    r"\bexternal_location\s*=": "Trino Hive table property",
+    r"\bformat\s*=\s*'TEXTFILE'": "Trino Hive table property",
+    r"\bcreate\s+or\s+replace\s+table\b": "Trino Iceberg DDL",
+}
+
+
+def _compiled_nodes(compiled):
+    return [n for n in compiled.manifest["nodes"].values()
+            if n["resource_type"] in ("model", "test", "operation")]
+
+
+def test_compiles_offline_for_athena(athena_compiled):
+    print(f"\ndbt compile --target athena (offline): {athena_compiled.seconds:.1f}s")
+    assert athena_compiled.manifest["metadata"]["adapter_type"] == "athena"
+    models = [n for n in athena_compiled.manifest["nodes"].values()
+              if n["resource_type"] == "model"]
+    assert len(models) >= 8
+    for node in _compiled_nodes(athena_compiled):
+        path = athena_compiled.target_path / "compiled" / node["package_name"] / node[
+            "original_file_path"]
+        assert node.get("compiled_code", "").strip(), node["unique_id"]
+        if node["resource_type"] == "model":
+            assert path.is_file(), path
+            assert path.read_text().strip() == node["compiled_code"].strip()
+
+
+def test_every_project_macro_was_compiled_for_athena(athena_compiled):
+    """Each macro of this project is reached from a compiled node (model, test
+    or hook), directly or through another macro, so the compile above covered
+    it; generate_schema_name runs while parsing (it named the schemas)."""
+    manifest = athena_compiled.manifest
+    ours = {k for k, m in manifest["macros"].items() if m["package_name"] == "stedi"}
+    reached, todo = set(), [m for n in manifest["nodes"].values()
+                            for m in n.get("depends_on", {}).get("macros", [])]
+    while todo:
+        macro = todo.pop()
+        if macro not in reached:
+            reached.add(macro)
+            todo += manifest["macros"].get(macro, {}).get("depends_on", {}).get("macros", [])
+    # athena__ variants are reached through adapter.dispatch, which dbt does not record.
+    dispatched = {k for k in ours if k.split(".")[-1].startswith(("athena__", "trino__"))}
+    generic = {k for k in ours if k.split(".")[-1].startswith("test_")}
+    missing = ours - reached - dispatched - generic - {"macro.stedi.generate_schema_name"}
+    assert not missing, sorted(missing)
+    schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert schemas == {"stedi_landing", "stedi_trusted", "stedi_curated"}
+    hook = next(n for n in manifest["nodes"].values() if n["resource_type"] == "operation")
+    assert "create external table" in hook["compiled_code"]  # the athena__ landing DDL
+
+
+def test_compiled_sql_has_no_trino_only_syntax(athena_compiled):
+    found = []
+    for node in _compiled_nodes(athena_compiled):
+        code = node["compiled_code"]
+        for pattern, why in TRINO_ONLY.items():
+            if re.search(pattern, code, flags=re.IGNORECASE):
+                found.append(f"{node['unique_id']}: {why}")
+        # Every three-part name is in the Glue catalog.
+        for catalog in re.findall(r'"(\w+)"\."\w+"\."\w+"', code):
+            if catalog != "awsdatacatalog":
+                found.append(f"{node['unique_id']}: catalog {catalog}")
+    assert not found, found
+
+
+# Functions the compiled SQL may call: ones Athena engine v2 (Presto 0.217)
+# already had, since "Athena engine version 3 supports all the features of
+# Athena engine version 2" (AWS, engine-versions-reference-0003), and Trino
+# 476 has them all. A function outside this list must be checked against
+# both engines and added here, or go through a dispatched macro.
+SHARED_FUNCTIONS = {
+    "bool_and", "cast", "coalesce", "count", "count_if", "date_add", "from_unixtime",
+    "json_extract_scalar", "lower", "max", "md5", "min", "row_number", "sha256", "sum",
+    "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
+}
+# Words followed by "(" that are not function calls.
+NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
+                 "values", "from", "select", "join", "using", "timestamp", "varchar",
+                 "decimal", "filter", "within", "partition", "by"}
+
+
+def test_compiled_sql_calls_only_functions_both_engines_have(athena_compiled):
+    unknown = {}
+    for node in _compiled_nodes(athena_compiled):
+        if node["resource_type"] == "operation":
+            continue
+        code = "\n".join(line for line in node["compiled_code"].splitlines()
+                         if not line.lstrip().startswith("--"))
+        code = re.sub(r"'[^']*'", "''", code)  # not inside string literals
+        for name in re.findall(r"\b([a-z_][a-z0-9_]*)\s*\(", code, flags=re.IGNORECASE):
+            name = name.lower()
+            if name not in SHARED_FUNCTIONS | NOT_FUNCTIONS:
+                unknown.setdefault(name, []).append(node["name"])
+    assert not unknown, unknown
+
+
+def test_landing_ddl_reads_the_same_files_the_same_way_on_both_engines(
+        athena_compiled, tmp_path):
+    """Athena: Hive DDL, one string column over the text lines (LazySimpleSerDe,
+    default \\001 delimiter); Trino: the Hive connector's TEXTFILE format with
+    the same defaults. Same tables, same single column, same prefixes."""
+    trino = compile_offline(tmp_path, "local")
+    ddl = {}
+    for engine, compiled in (("athena", athena_compiled), ("trino", trino)):
+        hooks = [n for n in compiled.manifest["nodes"].values()
+                 if n["resource_type"] == "operation"]
+        assert len(hooks) == 1
+        ddl[engine] = [s.strip() for s in hooks[0]["compiled_code"].split(";") if s.strip()]
+    assert len(ddl["athena"]) == len(ddl["trino"]) == 3
+
+    def shape(statement: str) -> tuple[str, str, str]:
+        table = re.search(r"create (?:external )?table if not exists (\S+)", statement,
+                          flags=re.IGNORECASE).group(1)
+        column = re.search(r"\(\s*(\S+)\s+(string|varchar)\s*\)", statement).group(1)
+        location = re.search(r"location\s*=?\s*'([^']+)'", statement,
+                             flags=re.IGNORECASE).group(1)
+        return (table.replace("`", "").replace('"', "").split(".")[-1],
+                column.strip('`"'), location)
+
+    # The two compiles used different buckets only if the env differs: compare paths.
+    athena = sorted(shape(s) for s in ddl["athena"])
+    trino_shapes = sorted(shape(s) for s in ddl["trino"])
+    assert [(t, c) for t, c, _ in athena] == [(t, c) for t, c, _ in trino_shapes]
+    assert [loc.split("/", 3)[3] for _, _, loc in athena] == \
+        [loc.split("/", 3)[3] for _, _, loc in trino_shapes]
+    for statement in ddl["athena"]:
+        assert re.search(r"row format delimited\s+stored as textfile", statement), statement
+        assert "serde" not in statement.lower()  # the default LazySimpleSerDe, as Trino
+        assert f"s3://{ATHENA_ENV['STEDI_BUCKET']}/" in statement
+    for statement in ddl["trino"]:
+        assert "format = 'TEXTFILE'" in statement, statement
+
+
+def test_compiled_athena_sql_parses_with_sqlfluff_athena_dialect(athena_compiled):
+    """Layout rules do not apply to generated SQL; parse errors do."""
+    compiled_dir = athena_compiled.target_path / "compiled"
+    proc = subprocess.run(
+        [SQLFLUFF, "lint", str(compiled_dir), "--dialect", "athena", "--templater", "raw",
+         "--format", "json", "--disable-progress-bar", "--nofail"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )
+    results = json.loads(proc.stdout)
+    assert len(results) >= 40, proc.stderr
+    unparsable = [(r["filepath"], v["description"]) for r in results
+                  for v in r["violations"] if v["code"] in ("PRS", "TMP")]
+    assert not unparsable, unparsable
+
+
+def test_models_and_tests_lint_with_sqlfluff_athena_dialect():
+    """The committed SQLFluff rules pass with the athena dialect as well."""
+    proc = subprocess.run(
+        [SQLFLUFF, "lint", "models", "tests", "--dialect", "athena"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,316 @@
+"""CI checks over the Athena target's manifest (offline, no AWS credentials).
+
+dbt-athena deletes the S3 data at a table's location before it writes there,
+and drops a table's data with the table: a model whose location overlaps the
+landing files, or another model's, destroys data (dbt-labs/dbt-athena#776).
+So every table this project builds on Athena must live in its own prefix,
+s3://<bucket>/<entity>/<zone>/<table>/, disjoint from every landing prefix and
+from every other table's; and no model may share a relation name with a source.
+
+Also here, from the same manifest: documentation coverage, PII marking, the
+exposure, curated contracts, and the lineage landing -> trusted -> curated.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import jinja2
+import pytest
+import yaml
+
+from conftest import ATHENA_ENV
+from stedi.settings import REPO_ROOT
+
+BUCKET = ATHENA_ENV["STEDI_BUCKET"]
+ZONES = ("landing", "trusted", "curated")
+
+
+# --------------------------------------------------------------------------- #
+# Where dbt-athena puts a table: the prefix it may delete.
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class Footprint:
+    owner: str   # unique_id, or "landing:<table>"
+    prefix: str  # s3://bucket/a/b/ (always ends with "/")
+
+
+def _norm(uri: str) -> str:
+    return uri.rstrip("/") + "/"
+
+
+def athena_profile_target() -> dict:
+    """The athena output of profiles.yml.example, rendered like dbt does."""
+    raw = yaml.safe_load((REPO_ROOT / "profiles.yml.example").read_text())
+    out = raw["stedi"]["outputs"]["athena"]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+
+    def env_var(name, default=None):
+        value = ATHENA_ENV.get(name, default)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    return {k: env.from_string(v).render(env_var=env_var) if isinstance(v, str) else v
+            for k, v in out.items()}
+
+
+def table_footprint(node: dict, target: dict) -> Footprint:
+    """Mirror of dbt-athena's generate_s3_location (impl.py), without the uuid:
+    the prefix that holds every build of this table, and its `__ha`/`__bkp`
+    swap copies (same s3_path_table_part)."""
+    config = node["config"]
+    if config.get("external_location"):
+        return Footprint(node["unique_id"], _norm(config["external_location"]))
+    data_dir = config.get("s3_data_dir") or target.get("s3_data_dir") or (
+        target["s3_staging_dir"].rstrip("/") + "/tables")
+    naming = config.get("s3_data_naming") or target.get("s3_data_naming", "table_unique")
+    table = node.get("alias") or node["name"]
+    parts = {
+        "unique": [],
+        "table": [table],
+        "table_unique": [table],
+        "schema_table": [node["schema"], table],
+        "schema_table_unique": [node["schema"], table],
+    }[naming]
+    return Footprint(node["unique_id"], _norm("/".join([data_dir.rstrip("/"), *parts])))
+
+
+def overlaps(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def find_overlaps(footprints: list[Footprint]) -> list[tuple[Footprint, Footprint]]:
+    return [
+        (a, b)
+        for i, a in enumerate(footprints)
+        for b in footprints[i + 1:]
+        if overlaps(a.prefix, b.prefix)
+    ]
+
+
+def landing_footprints(manifest: dict) -> list[Footprint]:
+    """The LOCATIONs of the landing DDL dbt would run on Athena (compiled hook)."""
+    hooks = [n for n in manifest["nodes"].values() if n["resource_type"] == "operation"]
+    ddl = "\n".join(n["compiled_code"] for n in hooks)
+    found = re.findall(r"create external table if not exists `[^`]+`\.`([^`]+)`"
+                       r".*?location '([^']+)'", ddl, flags=re.DOTALL | re.IGNORECASE)
+    return [Footprint(f"landing:{table}", _norm(loc)) for table, loc in found]
+
+
+def athena_tables(manifest: dict) -> list[dict]:
+    """Every node that dbt-athena writes to S3: table/incremental models, seeds."""
+    return [
+        n for n in manifest["nodes"].values()
+        if (n["resource_type"] == "model"
+            and n["config"]["materialized"] in ("table", "incremental"))
+        or n["resource_type"] == "seed"
+    ]
+
+
+# --------------------------------------------------------------------------- #
+# Locations
+# --------------------------------------------------------------------------- #
+def test_overlap_check_catches_a_colliding_location():
+    """The checker itself: a model at s3://b/customer/ would delete landing."""
+    landing = Footprint("landing:customer_landing", "s3://b/customer/landing/")
+    bad = Footprint("model.x.customer", "s3://b/customer/")
+    sibling = Footprint("model.x.customer_landing2", "s3://b/customer/landing2/")
+    assert find_overlaps([landing, bad]) == [(landing, bad)]
+    assert find_overlaps([landing, sibling]) == []
+
+
+def test_landing_ddl_declares_every_landing_source(athena_compiled):
+    manifest = athena_compiled.manifest
+    sources = {s["name"] for s in manifest["sources"].values() if s["source_name"] == "landing"}
+    landing = landing_footprints(manifest)
+    assert {f.owner.split(":", 1)[1] for f in landing} == sources
+    for footprint in landing:
+        entity = footprint.owner.split(":", 1)[1].removesuffix("_landing")
+        assert footprint.prefix == f"s3://{BUCKET}/{entity}/landing/"
+
+
+def test_no_table_location_overlaps_landing_or_another_table(athena_compiled):
+    manifest = athena_compiled.manifest
+    target = athena_profile_target()
+    tables = [table_footprint(n, target) for n in athena_tables(manifest)]
+    landing = landing_footprints(manifest)
+    assert len(tables) >= 6 and len(landing) == 3
+    collisions = find_overlaps(landing + tables)
+    assert not collisions, "\n".join(f"{a.owner} {a.prefix} <-> {b.owner} {b.prefix}"
+                                     for a, b in collisions)
+    # The query-results location is not inside the lake either.
+    results = _norm(target["s3_staging_dir"])
+    assert not [f for f in landing + tables if overlaps(f.prefix, results)]
+
+
+def test_zone_tables_live_under_bucket_entity_zone(athena_compiled):
+    """s3://<bucket>/<entity>/<zone>/<table>/, zone = the model's folder, the
+    entity = the start of the model's name; Iceberg with a unique location."""
+    target = athena_profile_target()
+    models = [n for n in athena_tables(athena_compiled.manifest)
+              if n["resource_type"] == "model"]
+    assert {n["name"] for n in models} >= {
+        "customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
+        "customers_curated", "machine_learning_curated"}
+    for node in models:
+        zone = node["fqn"][1]
+        assert zone in ("trusted", "curated"), node["unique_id"]
+        config = node["config"]
+        assert config["table_type"] == "iceberg", node["unique_id"]
+        assert "unique" in config["s3_data_naming"], node["unique_id"]
+        assert not config.get("external_location"), node["unique_id"]
+        prefix = table_footprint(node, target).prefix
+        match = re.fullmatch(rf"s3://{BUCKET}/([a-z_]+)/{zone}/{node['alias']}/", prefix)
+        assert match, f"{node['unique_id']}: {prefix} is not s3://{BUCKET}/<entity>/{zone}/<table>/"
+        assert node["name"].startswith(match.group(1)), (node["name"], match.group(1))
+
+
+def test_no_model_relation_shares_a_source_name(athena_compiled):
+    """A model named like a Glue table dbt did not create replaces it, data and all."""
+    manifest = athena_compiled.manifest
+    sources = {(s["schema"].lower(), s["identifier"].lower())
+               for s in manifest["sources"].values()}
+    models = {(n["schema"].lower(), n["alias"].lower()): n["unique_id"]
+              for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")}
+    assert not sources & set(models), [models[k] for k in sources & set(models)]
+
+
+# --------------------------------------------------------------------------- #
+# Documentation
+# --------------------------------------------------------------------------- #
+def _models(manifest: dict) -> list[dict]:
+    return [n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["package_name"] == "stedi"]
+
+
+def test_every_source_model_and_column_is_described(athena_compiled):
+    manifest = athena_compiled.manifest
+    missing = []
+    for node in [*manifest["sources"].values(), *_models(manifest)]:
+        if not node["description"].strip():
+            missing.append(node["unique_id"])
+        if not node["columns"]:
+            missing.append(f"{node['unique_id']}: no columns documented")
+        missing += [f"{node['unique_id']}.{c}" for c, col in node["columns"].items()
+                    if not col["description"].strip()]
+    assert not missing, missing
+
+
+def test_overview_page_is_overridden(athena_compiled):
+    docs = athena_compiled.manifest["docs"]
+    assert "doc.stedi.__overview__" in docs
+    assert "landing" in docs["doc.stedi.__overview__"]["block_contents"]
+
+
+# Direct identifiers: wherever a column of this name appears, it is PII.
+PII_COLUMNS = {"email", "customer_name", "phone", "birth_day"}
+
+
+def _pii(column: dict) -> bool:
+    return bool((column.get("config") or {}).get("meta", {}).get("pii")
+                or column.get("meta", {}).get("pii"))
+
+
+def test_pii_columns_are_marked_and_absent_from_ml_data(athena_compiled):
+    manifest = athena_compiled.manifest
+    unmarked = []
+    for node in [*manifest["sources"].values(), *_models(manifest)]:
+        for name, column in node["columns"].items():
+            if name in PII_COLUMNS and not _pii(column):
+                unmarked.append(f"{node['unique_id']}.{name}")
+    # A landing file with PII has its raw line marked, and only then.
+    for source in manifest["sources"].values():
+        contains_pii = source["meta"]["contains_pii"]
+        assert _pii(source["columns"]["raw_line"]) == contains_pii, source["unique_id"]
+    assert not unmarked, unmarked
+    ml = manifest["nodes"]["model.stedi.machine_learning_curated"]
+    assert not [c for c, col in ml["columns"].items() if _pii(col) or c in PII_COLUMNS]
+
+
+def test_ml_training_exposure_consumes_machine_learning_curated(athena_compiled):
+    manifest = athena_compiled.manifest
+    exposures = [e for e in manifest["exposures"].values() if e["type"] == "ml"]
+    assert exposures, "no exposure of type ml"
+    exposure = exposures[0]
+    assert exposure["depends_on"]["nodes"] == ["model.stedi.machine_learning_curated"]
+    assert exposure["owner"].get("name") or exposure["owner"].get("email")
+    assert exposure["description"].strip()
+
+
+def test_curated_models_have_enforced_contracts_with_types(athena_compiled):
+    for node in _models(athena_compiled.manifest):
+        if node["fqn"][1] != "curated":
+            continue
+        assert node["config"]["contract"]["enforced"] is True, node["unique_id"]
+        untyped = [c for c, col in node["columns"].items() if not col.get("data_type")]
+        assert not untyped, (node["unique_id"], untyped)
+
+
+# --------------------------------------------------------------------------- #
+# Lineage: landing -> trusted -> curated
+# --------------------------------------------------------------------------- #
+def _zone(manifest: dict, unique_id: str) -> str:
+    if unique_id.startswith("source."):
+        return "source"
+    node = manifest["nodes"].get(unique_id) or {}
+    return node["fqn"][1] if node.get("resource_type") == "model" else node.get(
+        "resource_type", "?")
+
+
+def _edges(manifest: dict) -> set[tuple[str, str]]:
+    return {(parent.split(".")[-1], child.split(".")[-1])
+            for child, parents in manifest["parent_map"].items()
+            if child.startswith("model.")
+            for parent in parents}
+
+
+# Edges that go against the zone order, each with the reason it is allowed.
+ZONE_ORDER_EXCEPTIONS = {
+    ("customers_curated", "step_trainer_trusted"):
+        "the project brief defines step_trainer_trusted as readings of "
+        "customers_curated customers (those with accelerometer data)",
+}
+
+
+def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
+    manifest = athena_compiled.manifest
+    edges = _edges(manifest)
+    for chain in [
+        ("customer_landing", "customer_landing_typed", "customer_trusted", "customers_curated"),
+        ("accelerometer_landing", "accelerometer_landing_typed", "accelerometer_trusted",
+         "machine_learning_curated"),
+        ("step_trainer_landing", "step_trainer_landing_typed", "step_trainer_trusted",
+         "machine_learning_curated"),
+        ("customer_trusted", "accelerometer_trusted"),
+    ]:
+        for edge in itertools.pairwise(chain):
+            assert edge in edges, f"missing lineage edge {edge[0]} -> {edge[1]}"
+
+    order = {"source": 0, "landing": 1, "trusted": 2, "curated": 3}
+    for child, parents in manifest["parent_map"].items():
+        if not child.startswith("model."):
+            continue
+        child_zone = _zone(manifest, child)
+        for parent in parents:
+            parent_zone = _zone(manifest, parent)
+            edge = (parent.split(".")[-1], child.split(".")[-1])
+            # Only landing views read sources; every edge goes forward in zones.
+            if parent_zone == "source":
+                assert child_zone == "landing", edge
+            elif order[parent_zone] > order[child_zone]:
+                assert edge in ZONE_ORDER_EXCEPTIONS, f"backward edge {edge}"
+
+
+@pytest.mark.parametrize("source", ["customer_landing", "accelerometer_landing",
+                                    "step_trainer_landing"])
+def test_each_landing_source_feeds_exactly_one_landing_view(athena_compiled, source):
+    children = athena_compiled.manifest["child_map"][f"source.stedi.landing.{source}"]
+    models = [c for c in children if c.startswith("model.")]
+    assert models == [f"model.stedi.{source}_typed"]
+
+
+def test_manifest_was_compiled_for_athena(athena_compiled):
+    assert athena_compiled.manifest["metadata"]["adapter_type"] == "athena"

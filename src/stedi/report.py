@@ -1,0 +1,306 @@
+"""A self-contained HTML report of the last dbt build on the local stack.
+
+Reads target/run_results.json and target/manifest.json (what dbt built and
+tested, and the lineage), and queries Trino for row counts. One HTML file, no
+external assets: inline CSS and SVG charts, no script.
+
+    >>> from stedi.settings import Settings
+    >>> from stedi.trino import TrinoService
+    >>> path = write_report(TrinoService(Settings.from_env()))   # target/report.html
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from stedi.errors import StackError
+from stedi.settings import REPO_ROOT
+
+ZONES = ("landing", "trusted", "curated")
+ZONE_COLOURS = {"landing": "#8c6d31", "trusted": "#31688e", "curated": "#35b779"}
+
+
+@dataclass
+class Report:
+    generated_at: str
+    build: dict  # command, generated_at, elapsed, counts by status
+    tables: list[tuple[str, str, int]] = field(default_factory=list)  # zone, name, rows
+    funnel: list[tuple[str, int]] = field(default_factory=list)
+    exclusions: list[tuple[str, str, int]] = field(default_factory=list)  # entity, rule, rows
+    tests: list[dict] = field(default_factory=list)
+    models: list[dict] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- #
+# Gathering
+# --------------------------------------------------------------------------- #
+def _load(target_path: Path, name: str) -> dict:
+    path = target_path / name
+    if not path.is_file():
+        raise StackError(f"{path} not found: run `stedi build` (or `stedi dbt build`) first")
+    return json.loads(path.read_text())
+
+
+def _relations(manifest: dict) -> dict[str, tuple[str, str]]:
+    """name -> (zone, relation_name) for the landing sources and the tables."""
+    relations = {}
+    for source in manifest["sources"].values():
+        if source["source_name"] == "landing":
+            relations[source["name"]] = ("landing", source["relation_name"])
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["package_name"] == "stedi":
+            zone = node["fqn"][1] if len(node["fqn"]) > 2 else "other"
+            relations[node["name"]] = (zone, node["relation_name"])
+    return relations
+
+
+def _rule_text(node: dict) -> str:
+    """A test's rule in words: its description, or the singular test's first comment."""
+    if node.get("description"):
+        return node["description"].strip()
+    for line in node.get("raw_code", "").splitlines():
+        if line.startswith("--"):
+            return line.lstrip("- ").strip()
+    meta = node.get("test_metadata") or {}
+    if meta:
+        column = node.get("column_name") or ""
+        return f"{meta.get('name')} {column}".strip()
+    return node["name"]
+
+
+class _Counter:
+    def __init__(self, cursor, relations):
+        self.cursor = cursor
+        self.rel = {name: rel for name, (_, rel) in relations.items()}
+
+    def __call__(self, sql: str) -> int:
+        self.cursor.execute(sql.format(**self.rel))
+        return int(self.cursor.fetchall()[0][0])
+
+
+def _exclusions(count: _Counter) -> list[tuple[str, str, int]]:
+    """Rows dropped between landing and trusted, one line per rule. Each
+    entity's lines add up to landing rows minus trusted rows."""
+    rules = []
+    c_lines = count("select count(*) from {customer_landing_typed}")
+    c_no_email = count("select count(*) from {customer_landing_typed} "
+                       "where email_key is null or email_key = ''")
+    c_customers = count("select count(distinct email_key) from {customer_landing_typed} "
+                        "where email_key <> ''")
+    c_trusted = count("select count(*) from {customer_trusted}")
+    rules += [
+        ("customer", "no email", c_no_email),
+        ("customer", "older record of the same customer (latest lastUpdateDate wins)",
+         c_lines - c_no_email - c_customers),
+        ("customer", "no research consent in the current record", c_customers - c_trusted),
+    ]
+    a_lines = count("select count(*) from {accelerometer_landing_typed}")
+    a_no_time = count("select count(*) from {accelerometer_landing_typed} "
+                      "where reading_epoch_ms is null")
+    a_distinct = count("select count(*) from (select distinct email_key, reading_epoch_ms, "
+                       "x, y, z from {accelerometer_landing_typed} "
+                       "where reading_epoch_ms is not null)")
+    a_trusted = count("select count(*) from {accelerometer_trusted}")
+    rules += [
+        ("accelerometer", "no readable timestamp", a_no_time),
+        ("accelerometer", "duplicate reading", a_lines - a_no_time - a_distinct),
+        ("accelerometer", "customer not in customer_trusted (no consent)",
+         a_distinct - a_trusted),
+    ]
+    s_lines = count("select count(*) from {step_trainer_landing_typed}")
+    s_missing = count("select count(*) from {step_trainer_landing_typed} "
+                      "where serial_number is null or sensor_reading_epoch_ms is null")
+    s_distinct = count("select count(*) from (select distinct serial_number, "
+                       "sensor_reading_epoch_ms, distance_from_object "
+                       "from {step_trainer_landing_typed} where serial_number is not null "
+                       "and sensor_reading_epoch_ms is not null)")
+    s_trusted = count("select count(*) from {step_trainer_trusted}")
+    rules += [
+        ("step_trainer", "no serial number or time", s_missing),
+        ("step_trainer", "duplicate reading", s_lines - s_missing - s_distinct),
+        ("step_trainer", "not attributable to exactly one curated customer "
+         "with a phone reading at that time", s_distinct - s_trusted),
+    ]
+    return rules
+
+
+def gather(trino, target_path: Path | None = None) -> Report:
+    target_path = target_path or REPO_ROOT / "target"
+    run_results = _load(target_path, "run_results.json")
+    manifest = _load(target_path, "manifest.json")
+    relations = _relations(manifest)
+    cursor = trino.connect().cursor()
+    count = _Counter(cursor, relations)
+
+    tables = []
+    for name, (zone, relation) in relations.items():
+        if zone not in ZONES or name.endswith("_typed"):
+            continue
+        tables.append((zone, name, count(f"select count(*) from {relation}")))
+    tables.sort(key=lambda t: (ZONES.index(t[0]), t[1]))
+
+    funnel = [
+        ("customers in landing (distinct email)",
+         count("select count(distinct email_key) from {customer_landing_typed} "
+               "where email_key <> ''")),
+        ("consenting to research (customer_trusted)",
+         count("select count(*) from {customer_trusted}")),
+        ("with accelerometer data (customers_curated)",
+         count("select count(*) from {customers_curated}")),
+        ("in the ML training data (machine_learning_curated)",
+         count("select count(distinct customer_id) from {machine_learning_curated}")),
+    ]
+
+    tests, models, statuses = [], [], {}
+    for result in run_results["results"]:
+        node = manifest["nodes"].get(result["unique_id"], {})
+        statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+        row = {
+            "id": result["unique_id"],
+            "name": node.get("name", result["unique_id"]),
+            "status": result["status"],
+            "seconds": result.get("execution_time") or 0.0,
+            "failures": result.get("failures"),
+            "message": result.get("message") or "",
+        }
+        if result["unique_id"].startswith("test."):
+            on = node.get("attached_node") or ", ".join(
+                node.get("depends_on", {}).get("nodes", [])) or "?"
+            row["rule"] = _rule_text(node)
+            row["on"] = ", ".join(part.split(".")[-1] for part in on.split(", "))
+            tests.append(row)
+        elif result["unique_id"].startswith(("model.", "seed.")):
+            models.append(row)
+    return Report(
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        build={
+            "command": run_results.get("args", {}).get("which", "?"),
+            "generated_at": run_results["metadata"]["generated_at"],
+            "elapsed": run_results.get("elapsed_time", 0.0),
+            "statuses": statuses,
+        },
+        tables=tables, funnel=funnel, exclusions=_exclusions(count),
+        tests=tests, models=models,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Rendering
+# --------------------------------------------------------------------------- #
+def _bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
+    """Horizontal bars, one per (label, value, colour); linear scale."""
+    width, label_w, bar_h, gap = 760, 300, 22, 8
+    top = 30
+    height = top + len(rows) * (bar_h + gap) + 10
+    peak = max([v for _, v, _ in rows] + [1])
+    parts = [
+        f'<svg id="{chart_id}" class="chart" role="img" aria-label="{html.escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">',
+        f'<title>{html.escape(title)}</title>',
+        f'<text x="0" y="18" class="chart-title">{html.escape(title)}</text>',
+    ]
+    for i, (label, value, colour) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        w = max(1, round((width - label_w - 90) * value / peak))
+        parts += [
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{html.escape(label)}</text>',
+            f'<rect class="bar" data-label="{html.escape(label)}" data-value="{value}" '
+            f'x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{colour}"/>',
+            f'<text class="value" x="{label_w + w + 6}" y="{y + 16}">{value:,}</text>',
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _table(headers: list[str], rows: list[list], cls: str = "") -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, int) and not isinstance(value, bool):
+                cells.append(f'<td class="num">{value:,}</td>')
+            elif isinstance(value, float):
+                cells.append(f'<td class="num">{value:.2f}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+CSS = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
+h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: .5em 0; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.status-pass, .status-success { color: #1a7f37; } .status-fail, .status-error { color: #cf222e; }
+.status-warn { color: #9a6700; }
+.chart text { font: 12px system-ui, sans-serif; fill: #222; }
+.chart .chart-title { font-weight: bold; }
+.summary span { display: inline-block; margin-right: 1.5em; }
+"""
+
+
+def render(report: Report) -> str:
+    build = report.build
+    status_line = " ".join(
+        f'<span class="status-{html.escape(s)}">{html.escape(s)}: <b>{n}</b></span>'
+        for s, n in sorted(build["statuses"].items())
+    )
+    tests_failed = [t for t in report.tests if t["status"] not in ("pass", "success")]
+    table_chart = _bar_chart(
+        "rows-chart", "Rows per table, by zone",
+        [(f"{zone} / {name}", rows, ZONE_COLOURS[zone]) for zone, name, rows in report.tables],
+    )
+    funnel_chart = _bar_chart(
+        "funnel-chart", "Consent funnel (customers)",
+        [(label.split(" (")[0], value, "#440154") for label, value in report.funnel],
+    )
+    test_rows = [[t["status"], t["name"], t["on"], t["rule"], t["failures"] or 0,
+                  t["seconds"]] for t in report.tests]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>STEDI lakehouse build report</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>STEDI lakehouse build report</h1>",
+        f'<p class="summary"><span>dbt <b>{html.escape(build["command"])}</b> at '
+        f'{html.escape(build["generated_at"])}</span><span>took {build["elapsed"]:.1f}s</span>'
+        f'{status_line}</p>',
+        f"<p>Report written {html.escape(report.generated_at)}; row counts queried "
+        "from the local Trino at that time.</p>",
+        "" if build["command"] == "build" else
+        f'<p class="status-warn"><b>The last dbt command was `{html.escape(build["command"])}`, '
+        "not `build`: its results are shown. Run `stedi dbt build` for a full report.</b></p>",
+        '<h2 id="rows">Rows per table per zone</h2>',
+        table_chart,
+        _table(["zone", "table", "rows"], [list(t) for t in report.tables], "rows"),
+        '<h2 id="funnel">Consent funnel</h2>',
+        funnel_chart,
+        _table(["step", "customers"], [list(f) for f in report.funnel], "funnel"),
+        '<h2 id="exclusions">Rows excluded by each rule (landing to trusted)</h2>',
+        _table(["entity", "rule", "rows excluded"], [list(e) for e in report.exclusions],
+               "exclusions"),
+        f'<h2 id="tests">Test results ({len(report.tests) - len(tests_failed)} of '
+        f"{len(report.tests)} passed)</h2>",
+        _table(["status", "test", "on", "rule", "failing rows", "seconds"], test_rows, "tests"),
+        '<h2 id="models">Models and seeds built</h2>',
+        _table(["status", "name", "message", "seconds"],
+               [[m["status"], m["name"], m["message"], m["seconds"]] for m in report.models],
+               "models"),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(trino, output: Path | None = None, target_path: Path | None = None) -> Path:
+    output = output or (target_path or REPO_ROOT / "target") / "report.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(gather(trino, target_path)), encoding="utf-8")
+    return output
