@@ -69,7 +69,14 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
     # athena__ variants are reached through adapter.dispatch, which dbt does not record.
     dispatched = {k for k in ours if k.split(".")[-1].startswith(("athena__", "trino__"))}
     generic = {k for k in ours if k.split(".")[-1].startswith("test_")}
-    missing = ours - reached - dispatched - generic - {"macro.stedi.generate_schema_name"}
+    # Macros that only run with a live connection, so no offline compile reaches them.
+    live_only = {
+        "macro.stedi.purge_iceberg_history": "a run-operation: looks the tables up",
+        "macro.stedi.iceberg_purge_statements": "called by purge_iceberg_history",
+        "macro.stedi.incremental_watermark": "incremental runs only: reads the table",
+    }
+    missing = (ours - reached - dispatched - generic - set(live_only)
+               - {"macro.stedi.generate_schema_name"})
     assert not missing, sorted(missing)
     schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     assert schemas == {"stedi_landing", "stedi_trusted", "stedi_curated"}
@@ -100,11 +107,13 @@ SHARED_FUNCTIONS = {
     "bool_and", "cast", "coalesce", "count", "count_if", "date_add", "from_unixtime",
     "json_extract_scalar", "lower", "max", "md5", "min", "row_number", "sha256", "sum",
     "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
+    "try", "json_parse",  # Presto 0.217 (Athena v2) has both; Trino and Athena v3 too
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
                  "values", "from", "select", "join", "using", "timestamp", "varchar",
-                 "decimal", "filter", "within", "partition", "by"}
+                 "decimal", "filter", "within", "partition", "by",
+                 "map"}  # map(varchar, json): a type in a cast
 
 
 def test_compiled_sql_calls_only_functions_both_engines_have(athena_compiled):

@@ -51,7 +51,7 @@ def bad(stack, tmp_path_factory):
 
 
 def _reasons(sc, entity):
-    rows = sc.query(f"select outcome, reason, count(*) from {{{entity}_landing_outcome}}"
+    rows = sc.query(f"select outcome, outcome_reason, count(*) from {{{entity}_landing_outcome}}"
                     " group by 1, 2")
     return {(outcome, reason): n for outcome, reason, n in rows}
 

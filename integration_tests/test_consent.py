@@ -53,7 +53,7 @@ def test_strict_mode_keeps_only_readings_at_or_after_consent(consent):
     assert consent.count("step_trainer_trusted") == 2
     assert consent.count("machine_learning_curated", "reading_epoch_ms < 5000") == 0
     assert consent.count("machine_learning_curated") == 2
-    reasons = consent.query("select reason, count(*) from {accelerometer_landing_outcome}"
+    reasons = consent.query("select outcome_reason, count(*) from {accelerometer_landing_outcome}"
                             " group by 1")
     assert dict(reasons) == {"trusted_reading": 2, "before_research_consent": 1}
 
@@ -118,5 +118,5 @@ def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
     nobody.build("--full-refresh")  # the empty full refresh that drops tables elsewhere
     for model in PROTECTED:
         assert nobody.count(model) == 0, model
-    reasons = nobody.query("select reason, count(*) from {customer_landing_outcome} group by 1")
+    reasons = nobody.query("select outcome_reason, count(*) from {customer_landing_outcome} group by 1")
     assert dict(reasons) == {"no_research_consent": 2}

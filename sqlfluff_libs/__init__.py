@@ -10,3 +10,10 @@ import datetime
 run_started_at = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 # No queries at lint time: macros that call run_query() take their offline path.
 execute = False
+
+
+class flags:  # noqa: N801 - stands in for dbt's `flags` object
+    """dbt's run flags: linting introspects nothing (models lint as full refresh)."""
+
+    INTROSPECT = False
+    WHICH = "lint"

@@ -34,13 +34,13 @@ classified as (
                     then 'before_research_consent'
             {%- endif %}
             when lines.copy_number > 1 then 'duplicate_reading'
-            when trusted.accelerometer_reading_id is not null then 'trusted_reading'
+            when trusted_rows.accelerometer_reading_id is not null then 'trusted_reading'
             else 'unaccounted'
-        end as reason,
+        end as outcome_reason,
         lines.rejection_reason is not null as is_rejected
     from lines
-    left join {{ ref('accelerometer_trusted') }} as trusted
-        on lines.accelerometer_reading_id = trusted.accelerometer_reading_id
+    left join {{ ref('accelerometer_trusted') }} as trusted_rows
+        on lines.accelerometer_reading_id = trusted_rows.accelerometer_reading_id
 )
 
 select
@@ -48,8 +48,8 @@ select
     raw_line,
     case
         when is_rejected then 'rejected'
-        when reason = 'trusted_reading' then 'trusted'
+        when outcome_reason = 'trusted_reading' then 'trusted'
         else 'excluded'
     end as outcome,
-    reason
+    outcome_reason
 from classified

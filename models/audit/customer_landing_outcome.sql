@@ -18,20 +18,20 @@ classified as (
         lines.raw_line,
         case
             when lines.rejection_reason is not null then 'rejected'
-            when trusted.customer_id is null then 'excluded'
+            when trusted_rows.customer_id is null then 'excluded'
             when lines.copy_number > 1 then 'excluded'
-            when lines.source_record_id = trusted.source_record_id then 'trusted'
+            when lines.source_record_id = trusted_rows.source_record_id then 'trusted'
             else 'excluded'
         end as outcome,
         case
             when lines.rejection_reason is not null then lines.rejection_reason
-            when trusted.customer_id is null then 'no_research_consent'
+            when trusted_rows.customer_id is null then 'no_research_consent'
             when lines.copy_number > 1 then 'duplicate_record'
-            when lines.source_record_id = trusted.source_record_id then 'current_consenting_record'
+            when lines.source_record_id = trusted_rows.source_record_id then 'current_consenting_record'
             else 'superseded_record'
-        end as reason
+        end as outcome_reason
     from lines
-    left join {{ ref('customer_trusted') }} as trusted
+    left join {{ ref('customer_trusted') }} as trusted_rows
         on lines.email_key = trusted.email
 )
 

@@ -39,7 +39,7 @@ classified as (
         case
             when lines.rejection_reason is not null then lines.rejection_reason
             when lines.copy_number > 1 then 'duplicate_reading'
-            when trusted.step_trainer_reading_id is not null then 'trusted_reading'
+            when trusted_rows.step_trainer_reading_id is not null then 'trusted_reading'
             when lines.serial_number not in (
                 select curated.serial_number
                 from {{ ref('customers_curated') }} as curated
@@ -48,10 +48,10 @@ classified as (
             when phone_owners.owners is null then 'no_phone_reading_at_time'
             when phone_owners.owners > 1 then 'ambiguous_serial_number'
             else 'unaccounted'
-        end as reason
+        end as outcome_reason
     from lines
-    left join {{ ref('step_trainer_trusted') }} as trusted
-        on lines.step_trainer_reading_id = trusted.step_trainer_reading_id
+    left join {{ ref('step_trainer_trusted') }} as trusted_rows
+        on lines.step_trainer_reading_id = trusted_rows.step_trainer_reading_id
     left join phone_owners
         on
             lines.serial_number = phone_owners.serial_number
@@ -63,8 +63,8 @@ select
     raw_line,
     case
         when is_rejected then 'rejected'
-        when reason = 'trusted_reading' then 'trusted'
+        when outcome_reason = 'trusted_reading' then 'trusted'
         else 'excluded'
     end as outcome,
-    reason
+    outcome_reason
 from classified

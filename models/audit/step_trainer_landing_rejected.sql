@@ -3,6 +3,6 @@
 select
     source_file,
     raw_line,
-    reason as rejection_reason
+    outcome_reason as rejection_reason
 from {{ ref('step_trainer_landing_outcome') }}
 where outcome = 'rejected'

@@ -11,21 +11,25 @@
     post_hook="{{ delete_rows_without_consent(this, 'reading_epoch_ms') }}",
 ) }}
 
-{% if is_incremental() %}
-    {#- customers whose consent is new or re-dated since the table last saw them #}
-    {% set reload_sql %}
-        select customers.customer_id
-        from {{ ref('customer_trusted') }} as customers
-        left join (
-            select distinct customer_id, consent_version from {{ this }}
-        ) as seen
-            on customers.customer_id = seen.customer_id
-            and customers.share_with_research_epoch_ms = seen.consent_version
-        where seen.customer_id is null
-    {% endset %}
-    {% set reloading = execute and run_query(
-        'select count(*) from (' ~ reload_sql ~ ')').columns[0].values()[0] > 0 %}
-{% endif %}
+{#- customers whose consent is new or re-dated since the table last saw them #}
+{%- set reload_sql -%}
+    select customers.customer_id
+    from {{ ref('customer_trusted') }} as customers
+    left join (
+        select distinct customer_id, consent_version from {{ this }}
+    ) as seen
+        on customers.customer_id = seen.customer_id
+        and customers.share_with_research_epoch_ms = seen.consent_version
+    where seen.customer_id is null
+{%- endset -%}
+{%- set reloading = is_incremental() and execute and run_query(
+    'select count(*) from (' ~ reload_sql ~ ')').columns[0].values()[0] > 0 -%}
+{#- incremental runs: lines in new files, and all lines of reloaded customers #}
+{%- set new_or_reloaded -%}
+    (landing.source_file_modified_at
+        > {{ incremental_watermark('landing_file_modified_at') if is_incremental() }}
+        or {{ 'customers.customer_id in (' ~ reload_sql ~ ')' if reloading else 'false' }})
+{%- endset %}
 
 with customers as (
     select
@@ -49,18 +53,9 @@ lines as (
         on landing.email_key = customers.email
     where
         landing.rejection_reason is null
-        {% if var('strict_consent') -%}
-            and landing.reading_epoch_ms >= customers.share_with_research_epoch_ms
-        {%- endif %}
-        {% if is_incremental() -%}
-            and (
-                landing.source_file_modified_at
-                > {{ incremental_watermark('landing_file_modified_at') }}
-                {%- if reloading %}
-                    or customers.customer_id in ({{ reload_sql }})
-                {%- endif %}
-            )
-        {%- endif %}
+        and {{ 'landing.reading_epoch_ms >= customers.share_with_research_epoch_ms'
+               if var('strict_consent') else 'true' }}
+        and {{ new_or_reloaded if is_incremental() else 'true' }}
 )
 
 select

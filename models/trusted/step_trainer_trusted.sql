@@ -14,6 +14,20 @@
 ) }}
 -- depends_on: {{ ref('customer_trusted') }}
 
+{#- incremental runs: readings in new files, and the readings of serials whose
+    customers got phone readings since this table was last loaded #}
+{%- set new_or_reattributed -%}
+    (landing.source_file_modified_at
+        > {{ incremental_watermark('landing_file_modified_at') if is_incremental() }}
+        or landing.serial_number in (
+            select customers.serial_number
+            from {{ ref('customers_curated') }} as customers
+            inner join {{ ref('accelerometer_trusted') }} as phone
+                on customers.customer_id = phone.customer_id
+            where phone.loaded_at > {{ incremental_watermark('loaded_at') if is_incremental() }}
+        ))
+{%- endset %}
+
 with readings as (
     select
         landing.serial_number,
@@ -23,19 +37,7 @@ with readings as (
     from {{ ref('step_trainer_landing_typed') }} as landing
     where
         landing.rejection_reason is null
-        {% if is_incremental() -%}
-            and (
-                landing.source_file_modified_at
-                > {{ incremental_watermark('landing_file_modified_at') }}
-                or landing.serial_number in (
-                    select customers.serial_number
-                    from {{ ref('customers_curated') }} as customers
-                    inner join {{ ref('accelerometer_trusted') }} as phone
-                        on customers.customer_id = phone.customer_id
-                    where phone.loaded_at > {{ incremental_watermark('loaded_at') }}
-                )
-            )
-        {%- endif %}
+        and {{ new_or_reattributed if is_incremental() else 'true' }}
     group by
         landing.serial_number,
         landing.sensor_reading_epoch_ms,

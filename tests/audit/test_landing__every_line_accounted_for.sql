@@ -19,7 +19,9 @@ with reconciliation as (
             (select count(*) from {{ ref(trusted) }}) as trusted_rows,
             (
                 select count(*) from {{ ref(outcome) }}
-                where outcome not in ('trusted', 'excluded', 'rejected') or reason = 'unaccounted'
+                where
+                    outcome not in ('trusted', 'excluded', 'rejected')
+                    or outcome_reason = 'unaccounted'
             ) as unexplained_lines
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

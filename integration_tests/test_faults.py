@@ -1,0 +1,77 @@
+"""Faults: Trino killed in the middle of a build, and two builds at once.
+Afterwards the tables are complete and correct, never partial or duplicated."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+from conftest import REFERENCE_COUNTS
+
+from stedi import dbt
+from stedi.settings import REPO_ROOT
+
+MODELS = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
+          "customers_curated", "machine_learning_curated"]
+
+
+def _counts(stack) -> dict[str, int]:
+    return {name: n for _, name, n in dbt.row_counts(stack.trino)}
+
+
+def _assert_reference_tables(stack, settings):
+    counts = _counts(stack)
+    for model in MODELS:
+        assert counts[model] == REFERENCE_COUNTS[model], model
+    for model in ("accelerometer_trusted", "machine_learning_curated"):
+        key = f"{model.removesuffix('_trusted').removesuffix('_curated')}_reading_id"
+        table = dbt.qualified(settings, "trusted" if "trusted" in model else "curated", model)
+        dupes = stack.trino.query(f"select count(*) - count(distinct {key}) from {table}")
+        assert dupes == [[0]], model
+
+
+def _dbt_process(settings, tag: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [dbt.dbt_executable(), "build", *args, "--target-path", f"target-{tag}",
+         "--log-path", f"logs-{tag}"],
+        cwd=REPO_ROOT, env=dbt.dbt_env(settings),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings):
+    stack = built
+    build = _dbt_process(settings, "killed", "--full-refresh")
+    deadline = time.monotonic() + 300
+    victim = None
+    while time.monotonic() < deadline and build.poll() is None:
+        running = stack.trino.query(
+            "select query from system.runtime.queries where state = 'RUNNING'"
+            " and query like '%accelerometer_trusted%' and query like '%create%'")
+        if running:
+            victim = running[0][0]
+            os.kill(stack.trino.pid(), signal.SIGKILL)
+            break
+        time.sleep(0.2)
+    output = build.communicate(timeout=600)[0]
+    assert victim, "the build finished before Trino could be killed"
+    assert build.returncode != 0, output
+
+    stack.trino.start()          # the stack comes back; the next build repairs
+    dbt.run_dbt(["build"], settings, quiet=True)
+    _assert_reference_tables(stack, settings)
+
+
+def test_two_builds_at_once_leave_correct_tables(built, settings):
+    stack = built
+    first = _dbt_process(settings, "concurrent-a")
+    second = _dbt_process(settings, "concurrent-b")
+    outputs = [p.communicate(timeout=900)[0] for p in (first, second)]
+    codes = [first.returncode, second.returncode]
+    for code, out in zip(codes, outputs):
+        # Each build either finished or failed with dbt's own error report.
+        assert code == 0 or ("ERROR" in out and "Done." in out), out[-3000:]
+    _assert_reference_tables(stack, settings)
+    dbt.run_dbt(["test"], settings, quiet=True)

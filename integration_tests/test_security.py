@@ -1,0 +1,108 @@
+"""Security: no secret is committed, .env is ignored, and the consent gate and
+PII markings hold over the whole model graph (read from the manifest)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from stedi.settings import REPO_ROOT
+
+# Values that look like secrets but are documented local-development defaults.
+DEV_DEFAULTS = {"stedi-dev-secret", "minioadmin"}
+SECRET_PATTERNS = [
+    re.compile(r"AKIA[0-9A-Z]{16}"),                                   # AWS access key id
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    re.compile(r"(?i)aws_secret_access_key\s*[=:]\s*['\"]?([A-Za-z0-9/+]{40})"),
+    re.compile(r"(?i)(?:password|secret|token)\w*\s*[=:]\s*['\"]?([^\s'\"$\{]{8,})"),
+]
+
+
+def find_secrets(text: str) -> list[str]:
+    hits = []
+    for pattern in SECRET_PATTERNS:
+        for match in pattern.finditer(text):
+            value = match.group(match.lastindex or 0)
+            if value not in DEV_DEFAULTS:
+                hits.append(match.group(0))
+    return hits
+
+
+def test_scanner_catches_planted_secrets():
+    assert find_secrets("aws_access_key_id = AKIAABCDEFGHIJKLMNOP")
+    assert find_secrets("MINIO_ROOT_PASSWORD=hunter2-is-my-password")
+    assert find_secrets("-----BEGIN RSA PRIVATE KEY-----")
+    assert not find_secrets("MINIO_ROOT_PASSWORD=stedi-dev-secret")
+    assert not find_secrets("password: \"{{ env_var('STEDI_PASSWORD') }}\"")
+
+
+def test_no_secret_is_committed():
+    files = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    hits = {}
+    for name in files:
+        path = REPO_ROOT / name
+        if path.suffix in {".png", ".gz", ".zip"} or not path.is_file():
+            continue
+        found = find_secrets(path.read_text(errors="ignore"))
+        if found:
+            hits[name] = found
+    assert not hits, hits
+
+
+def test_env_file_is_git_ignored_and_example_is_committed():
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=REPO_ROOT)
+    assert ignored.returncode == 0
+    assert (REPO_ROOT / ".env.example").is_file()
+
+
+@pytest.fixture(scope="module")
+def manifest(athena_compiled) -> dict:
+    return athena_compiled.manifest
+
+
+def _ancestors(manifest, unique_id) -> set[str]:
+    parents = manifest["parent_map"]
+    seen, todo = set(), [unique_id]
+    while todo:
+        for parent in parents.get(todo.pop(), []):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def test_every_zone_model_fed_by_customer_data_passes_the_consent_gate(manifest):
+    gate = "model.stedi.customer_trusted"
+    personal = {"source.stedi.landing.customer_landing",
+                "source.stedi.landing.accelerometer_landing"}
+    checked = 0
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["fqn"][1] not in ("trusted", "curated"):
+            continue
+        if uid == gate:
+            continue
+        ancestors = _ancestors(manifest, uid)
+        if ancestors & personal:
+            assert gate in ancestors, f"{uid} reads customer data without the consent gate"
+            checked += 1
+    assert checked == 4
+
+
+def test_no_column_marked_pii_reaches_machine_learning_curated(manifest, built):
+    pii = {
+        col["name"]
+        for node in list(manifest["nodes"].values()) + list(manifest["sources"].values())
+        for col in node.get("columns", {}).values()
+        if (col.get("config", {}).get("meta") or col.get("meta") or {}).get("pii")
+    }
+    assert {"email", "customer_name", "phone", "birth_day", "raw_line"} <= pii
+    cursor = built.trino.connect().cursor()
+    cursor.execute('describe "iceberg"."stedi_curated"."machine_learning_curated"')
+    columns = {row[0] for row in cursor.fetchall()}
+    assert columns and not columns & pii
+    declared = json.dumps(manifest["nodes"]["model.stedi.machine_learning_curated"]["columns"])
+    assert '"pii": true' not in declared
