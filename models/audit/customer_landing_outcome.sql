@@ -32,7 +32,7 @@ classified as (
         end as outcome_reason
     from lines
     left join {{ ref('customer_trusted') }} as trusted_rows
-        on lines.email_key = trusted.email
+        on lines.email_key = trusted_rows.email
 )
 
 select * from classified
