@@ -289,7 +289,8 @@ def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
         for edge in itertools.pairwise(chain):
             assert edge in edges, f"missing lineage edge {edge[0]} -> {edge[1]}"
 
-    order = {"source": 0, "landing": 1, "trusted": 2, "curated": 3}
+    # audit models (every landing line's fate) read all zones and feed none.
+    order = {"source": 0, "landing": 1, "trusted": 2, "curated": 3, "audit": 4}
     for child, parents in manifest["parent_map"].items():
         if not child.startswith("model."):
             continue

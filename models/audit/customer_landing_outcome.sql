@@ -27,7 +27,8 @@ classified as (
             when lines.rejection_reason is not null then lines.rejection_reason
             when trusted_rows.customer_id is null then 'no_research_consent'
             when lines.copy_number > 1 then 'duplicate_record'
-            when lines.source_record_id = trusted_rows.source_record_id then 'current_consenting_record'
+            when lines.source_record_id = trusted_rows.source_record_id
+                then 'current_consenting_record'
             else 'superseded_record'
         end as outcome_reason
     from lines

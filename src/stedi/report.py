@@ -83,48 +83,19 @@ class _Counter:
 
 
 def _exclusions(count: _Counter) -> list[tuple[str, str, int]]:
-    """Rows dropped between landing and trusted, one line per rule. Each
-    entity's lines add up to landing rows minus trusted rows."""
+    """Landing lines that did not become trusted rows, one line per rule or
+    rejection reason, read from the audit models (`*_landing_outcome`), which
+    account for every landing line. Each entity's lines add up to landing lines
+    minus trusted rows."""
     rules = []
-    c_lines = count("select count(*) from {customer_landing_typed}")
-    c_no_email = count("select count(*) from {customer_landing_typed} "
-                       "where email_key is null or email_key = ''")
-    c_customers = count("select count(distinct email_key) from {customer_landing_typed} "
-                        "where email_key <> ''")
-    c_trusted = count("select count(*) from {customer_trusted}")
-    rules += [
-        ("customer", "no email", c_no_email),
-        ("customer", "older record of the same customer (latest lastUpdateDate wins)",
-         c_lines - c_no_email - c_customers),
-        ("customer", "no research consent in the current record", c_customers - c_trusted),
-    ]
-    a_lines = count("select count(*) from {accelerometer_landing_typed}")
-    a_no_time = count("select count(*) from {accelerometer_landing_typed} "
-                      "where reading_epoch_ms is null")
-    a_distinct = count("select count(*) from (select distinct email_key, reading_epoch_ms, "
-                       "x, y, z from {accelerometer_landing_typed} "
-                       "where reading_epoch_ms is not null)")
-    a_trusted = count("select count(*) from {accelerometer_trusted}")
-    rules += [
-        ("accelerometer", "no readable timestamp", a_no_time),
-        ("accelerometer", "duplicate reading", a_lines - a_no_time - a_distinct),
-        ("accelerometer", "customer not in customer_trusted (no consent)",
-         a_distinct - a_trusted),
-    ]
-    s_lines = count("select count(*) from {step_trainer_landing_typed}")
-    s_missing = count("select count(*) from {step_trainer_landing_typed} "
-                      "where serial_number is null or sensor_reading_epoch_ms is null")
-    s_distinct = count("select count(*) from (select distinct serial_number, "
-                       "sensor_reading_epoch_ms, distance_from_object "
-                       "from {step_trainer_landing_typed} where serial_number is not null "
-                       "and sensor_reading_epoch_ms is not null)")
-    s_trusted = count("select count(*) from {step_trainer_trusted}")
-    rules += [
-        ("step_trainer", "no serial number or time", s_missing),
-        ("step_trainer", "duplicate reading", s_lines - s_missing - s_distinct),
-        ("step_trainer", "not attributable to exactly one curated customer "
-         "with a phone reading at that time", s_distinct - s_trusted),
-    ]
+    for entity in ("customer", "accelerometer", "step_trainer"):
+        count.cursor.execute(
+            f"select outcome, outcome_reason, count(*) "
+            f"from {count.rel[entity + '_landing_outcome']} "
+            f"where outcome <> 'trusted' group by 1, 2 order by 3 desc"
+        )
+        rules += [(entity, f"{outcome}: {reason}", int(n))
+                  for outcome, reason, n in count.cursor.fetchall()]
     return rules
 
 

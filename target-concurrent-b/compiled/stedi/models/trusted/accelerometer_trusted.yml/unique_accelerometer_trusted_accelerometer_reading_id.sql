@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    accelerometer_reading_id as unique_field,
+    count(*) as n_records
+
+from "iceberg"."stedi_trusted"."accelerometer_trusted"
+where accelerometer_reading_id is not null
+group by accelerometer_reading_id
+having count(*) > 1
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select email
+from "iceberg"."stedi_trusted"."customer_trusted"
+where email is null
+
+

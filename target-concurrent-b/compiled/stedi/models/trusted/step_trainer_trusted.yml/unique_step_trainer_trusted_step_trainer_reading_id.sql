@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    step_trainer_reading_id as unique_field,
+    count(*) as n_records
+
+from "iceberg"."stedi_trusted"."step_trainer_trusted"
+where step_trainer_reading_id is not null
+group by step_trainer_reading_id
+having count(*) > 1
+
+

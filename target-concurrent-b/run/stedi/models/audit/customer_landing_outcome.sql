@@ -1,0 +1,44 @@
+
+  create or replace view
+    "iceberg"."stedi_landing"."customer_landing_outcome"
+  security definer
+  as
+    -- One row per landing line of customer/landing/ with its outcome: `trusted`
+-- (the current record of a consenting customer), `excluded` (with the rule) or
+-- `rejected` (with the reason). Accounts for every line.
+with lines as (
+    select
+        source_file,
+        raw_line,
+        email_key,
+        rejection_reason,
+        to_hex(md5(to_utf8(coalesce(cast(source_file as varchar), '<null>') || '|' || coalesce(cast(raw_line as varchar), '<null>')))) as source_record_id,
+        row_number() over (partition by source_file, raw_line) as copy_number
+    from "iceberg"."stedi_landing"."customer_landing_typed"
+),
+
+classified as (
+    select
+        lines.source_file,
+        lines.raw_line,
+        case
+            when lines.rejection_reason is not null then 'rejected'
+            when trusted_rows.customer_id is null then 'excluded'
+            when lines.copy_number > 1 then 'excluded'
+            when lines.source_record_id = trusted_rows.source_record_id then 'trusted'
+            else 'excluded'
+        end as outcome,
+        case
+            when lines.rejection_reason is not null then lines.rejection_reason
+            when trusted_rows.customer_id is null then 'no_research_consent'
+            when lines.copy_number > 1 then 'duplicate_record'
+            when lines.source_record_id = trusted_rows.source_record_id then 'current_consenting_record'
+            else 'superseded_record'
+        end as outcome_reason
+    from lines
+    left join "iceberg"."stedi_trusted"."customer_trusted" as trusted_rows
+        on lines.email_key = trusted_rows.email
+)
+
+select * from classified
+  ;

@@ -1,0 +1,75 @@
+
+  create or replace view
+    "iceberg"."stedi_landing"."step_trainer_landing_outcome"
+  security definer
+  as
+    -- One row per landing line of step_trainer/landing/ with its outcome:
+-- `trusted` (the first copy of a reading in step_trainer_trusted), `excluded`
+-- (with the rule) or `rejected` (with the reason). Accounts for every line.
+with lines as (
+    select
+        source_file,
+        raw_line,
+        rejection_reason,
+        serial_number,
+        sensor_reading_epoch_ms,
+        to_hex(md5(to_utf8(coalesce(cast(serial_number as varchar), '<null>') || '|' || coalesce(cast(sensor_reading_epoch_ms as varchar), '<null>') || '|' || coalesce(cast(distance_from_object as varchar), '<null>')))) as step_trainer_reading_id,
+        row_number() over (
+            partition by
+                rejection_reason, serial_number, sensor_reading_epoch_ms,
+                distance_from_object
+            order by source_file
+        ) as copy_number
+    from "iceberg"."stedi_landing"."step_trainer_landing_typed"
+),
+
+phone_owners as (
+    -- curated customers with a phone reading at a time, by serial number
+    select
+        customers.serial_number,
+        phone.reading_epoch_ms,
+        count(distinct customers.customer_id) as owners
+    from "iceberg"."stedi_curated"."customers_curated" as customers
+    inner join "iceberg"."stedi_trusted"."accelerometer_trusted" as phone
+        on customers.customer_id = phone.customer_id
+    group by customers.serial_number, phone.reading_epoch_ms
+),
+
+classified as (
+    select
+        lines.source_file,
+        lines.raw_line,
+        lines.rejection_reason is not null as is_rejected,
+        case
+            when lines.rejection_reason is not null then lines.rejection_reason
+            when lines.copy_number > 1 then 'duplicate_reading'
+            when trusted_rows.step_trainer_reading_id is not null then 'trusted_reading'
+            when lines.serial_number not in (
+                select curated.serial_number
+                from "iceberg"."stedi_curated"."customers_curated" as curated
+                where curated.serial_number is not null
+            ) then 'serial_not_curated'
+            when phone_owners.owners is null then 'no_phone_reading_at_time'
+            when phone_owners.owners > 1 then 'ambiguous_serial_number'
+            else 'unaccounted'
+        end as outcome_reason
+    from lines
+    left join "iceberg"."stedi_trusted"."step_trainer_trusted" as trusted_rows
+        on lines.step_trainer_reading_id = trusted_rows.step_trainer_reading_id
+    left join phone_owners
+        on
+            lines.serial_number = phone_owners.serial_number
+            and lines.sensor_reading_epoch_ms = phone_owners.reading_epoch_ms
+)
+
+select
+    source_file,
+    raw_line,
+    case
+        when is_rejected then 'rejected'
+        when outcome_reason = 'trusted_reading' then 'trusted'
+        else 'excluded'
+    end as outcome,
+    outcome_reason
+from classified
+  ;

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    machine_learning_reading_id as unique_field,
+    count(*) as n_records
+
+from "iceberg"."stedi_curated"."machine_learning_curated"
+where machine_learning_reading_id is not null
+group by machine_learning_reading_id
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

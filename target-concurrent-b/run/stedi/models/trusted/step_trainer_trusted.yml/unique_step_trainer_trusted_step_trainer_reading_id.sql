@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    step_trainer_reading_id as unique_field,
+    count(*) as n_records
+
+from "iceberg"."stedi_trusted"."step_trainer_trusted"
+where step_trainer_reading_id is not null
+group by step_trainer_reading_id
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test
