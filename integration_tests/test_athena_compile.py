@@ -107,7 +107,7 @@ SHARED_FUNCTIONS = {
     "bool_and", "cast", "coalesce", "count", "count_if", "date_add", "from_unixtime",
     "json_extract_scalar", "lower", "max", "md5", "min", "row_number", "sha256", "sum",
     "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
-    "try", "json_parse",  # Presto 0.217 (Athena v2) has both; Trino and Athena v3 too
+    "try", "json_parse", "element_at",  # in Presto 0.217 (Athena v2), Trino, Athena v3
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",

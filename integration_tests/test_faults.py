@@ -32,18 +32,19 @@ def _assert_reference_tables(stack, settings):
         assert dupes == [[0]], model
 
 
-def _dbt_process(settings, tag: str, *args: str) -> subprocess.Popen:
+def _dbt_process(settings, workdir, *args: str) -> subprocess.Popen:
+    """A dbt build with its own target and log folders (two may run at once)."""
     return subprocess.Popen(
-        [dbt.dbt_executable(), "build", *args, "--target-path", f"target-{tag}",
-         "--log-path", f"logs-{tag}"],
+        [dbt.dbt_executable(), "build", *args, "--target-path", str(workdir / "target"),
+         "--log-path", str(workdir / "logs")],
         cwd=REPO_ROOT, env=dbt.dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
 
-def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings):
+def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings, tmp_path):
     stack = built
-    build = _dbt_process(settings, "killed", "--full-refresh")
+    build = _dbt_process(settings, tmp_path, "--full-refresh")
     deadline = time.monotonic() + 300
     victim = None
     while time.monotonic() < deadline and build.poll() is None:
@@ -64,10 +65,10 @@ def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings):
     _assert_reference_tables(stack, settings)
 
 
-def test_two_builds_at_once_leave_correct_tables(built, settings):
+def test_two_builds_at_once_leave_correct_tables(built, settings, tmp_path):
     stack = built
-    first = _dbt_process(settings, "concurrent-a")
-    second = _dbt_process(settings, "concurrent-b")
+    first = _dbt_process(settings, tmp_path / "a")
+    second = _dbt_process(settings, tmp_path / "b")
     outputs = [p.communicate(timeout=900)[0] for p in (first, second)]
     codes = [first.returncode, second.returncode]
     for code, out in zip(codes, outputs):

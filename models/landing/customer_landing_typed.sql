@@ -1,27 +1,31 @@
 -- One row per landing line of customer/landing/, parsed and typed, with the
 -- reason the line is rejected (null when usable). No line is dropped here.
 with lines as (
-    select
-        "$path" as source_file,
-        "$file_modified_time" as source_file_modified_at,
-        raw_line,
-        {{ landing_line_is_object('raw_line') }} as is_json_object,
-        json_extract_scalar(raw_line, '$.email') as email,
-        json_extract_scalar(raw_line, '$.customerName') as customer_name,
-        json_extract_scalar(raw_line, '$.phone') as phone,
-        json_extract_scalar(raw_line, '$.birthDay') as birth_day,
-        json_extract_scalar(raw_line, '$.serialNumber') as serial_number,
-        json_extract_scalar(raw_line, '$.shareWithResearchAsOfDate')
-            as share_with_research_text,
-        {{ json_number('raw_line', 'registrationDate') }} as registration_epoch_ms,
-        {{ json_number('raw_line', 'lastUpdateDate') }} as last_update_epoch_ms,
-        {{ json_number('raw_line', 'shareWithResearchAsOfDate') }}
-            as share_with_research_epoch_ms,
-        {{ json_number('raw_line', 'shareWithPublicAsOfDate') }}
-            as share_with_public_epoch_ms,
-        {{ json_number('raw_line', 'shareWithFriendsAsOfDate') }}
-            as share_with_friends_epoch_ms
+    select {{ landing_line_columns() }}
     from {{ source('landing', 'customer_landing') }}
+),
+
+fields as (
+    select
+        source_file,
+        source_file_modified_at,
+        raw_line,
+        doc,
+        {{ json_field('doc', 'customerName') }} as customer_name,
+        {{ json_field('doc', 'email') }} as email,
+        {{ json_field('doc', 'phone') }} as phone,
+        {{ json_field('doc', 'birthDay') }} as birth_day,
+        {{ json_field('doc', 'serialNumber') }} as serial_number,
+        {{ json_field('doc', 'shareWithResearchAsOfDate') }} as share_with_research_text,
+        {{ json_field('doc', 'registrationDate', 'bigint') }} as registration_epoch_ms,
+        {{ json_field('doc', 'lastUpdateDate', 'bigint') }} as last_update_epoch_ms,
+        {{ json_field('doc', 'shareWithResearchAsOfDate', 'bigint') }}
+            as share_with_research_epoch_ms,
+        {{ json_field('doc', 'shareWithPublicAsOfDate', 'bigint') }}
+            as share_with_public_epoch_ms,
+        {{ json_field('doc', 'shareWithFriendsAsOfDate', 'bigint') }}
+            as share_with_friends_epoch_ms
+    from lines
 )
 
 select
@@ -40,11 +44,11 @@ select
     share_with_public_epoch_ms,
     share_with_friends_epoch_ms,
     case
-        when not is_json_object then 'malformed_json'
+        when doc is null then 'malformed_json'
         when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_email'
         when last_update_epoch_ms is null then 'invalid_last_update_date'
         when
             share_with_research_text is not null
             and share_with_research_epoch_ms is null then 'invalid_research_consent_date'
     end as rejection_reason
-from lines
+from fields
