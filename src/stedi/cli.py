@@ -5,6 +5,7 @@
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
+    stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -17,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from stedi import dbt, load, starter
+from stedi import dbt, load, starter, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -82,6 +83,16 @@ def cmd_counts(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    counts = synth.generate(Path(args.out), scale=args.scale, seed=args.seed,
+                            offset=args.offset, part=args.part)
+    width = max(map(len, counts))
+    for name, rows in counts.items():
+        print(f"{name:<{width}} {rows:>12,}")
+    print(f"expected counts: {Path(args.out) / 'expected_counts.json'}", file=sys.stderr)
+    return 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -104,6 +115,15 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         if name == "build":
             c.add_argument("--full-refresh", action="store_true")
+    g = sub.add_parser("synth", help="write synthetic landing data and its expected counts")
+    g.add_argument("--scale", type=float, default=1.0,
+                   help="size relative to the reference data (1 = ~956 customers)")
+    g.add_argument("--seed", type=int, default=42)
+    g.add_argument("--out", required=True, help="landing folder to write")
+    g.add_argument("--offset", type=int, default=0,
+                   help="number customers from here (for an added part)")
+    g.add_argument("--part", default="p0", help="file-name part, e.g. delta")
+    g.set_defaults(func=cmd_synth)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)
