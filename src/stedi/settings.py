@@ -47,6 +47,8 @@ class Settings:
     minio_port: int
     minio_console_port: int
     trino_port: int
+    # dbt schema prefix: the zones are <schema>_landing, _trusted, _curated.
+    schema: str = "stedi"
     trino_host: str = "127.0.0.1"
     minio_host: str = "127.0.0.1"
     trino_etc_dir: Path = REPO_ROOT / "stack" / "trino" / "etc"
@@ -65,6 +67,7 @@ class Settings:
             minio_port=int(_env("STEDI_MINIO_PORT", "9000")),
             minio_console_port=int(_env("STEDI_MINIO_CONSOLE_PORT", "9001")),
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
+            schema=_env("STEDI_SCHEMA", "stedi"),
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
         )
 
