@@ -6,6 +6,7 @@
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
+    stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -93,6 +94,21 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from stedi import bench  # needs the `bench` extra (pyspark, duckdb, matplotlib)
+
+    settings = _settings(args)
+    Stack(settings).up()
+    results = bench.run(
+        settings, [float(s) for s in args.scales.split(",")], repeats=args.repeats,
+        ref_repeats=args.ref_repeats, seed=args.seed,
+        incremental=not args.no_incremental, references=not args.no_references,
+        report_dir=Path(args.report_dir),
+    )
+    print(bench.markdown(results))
+    return 1 if any(r["mismatches"] for r in results.values()) else 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -124,6 +140,16 @@ def parser() -> argparse.ArgumentParser:
                    help="number customers from here (for an added part)")
     g.add_argument("--part", default="p0", help="file-name part, e.g. delta")
     g.set_defaults(func=cmd_synth)
+    b = sub.add_parser("bench", help="time dbt on Trino vs PySpark vs DuckDB at scales N")
+    b.add_argument("--scales", default="1,10", help="comma-separated scale factors")
+    b.add_argument("--repeats", type=int, default=3, help="full dbt builds per scale")
+    b.add_argument("--ref-repeats", type=int, help="PySpark/DuckDB runs (default: --repeats)")
+    b.add_argument("--seed", type=int, default=42)
+    b.add_argument("--no-incremental", action="store_true")
+    b.add_argument("--no-references", action="store_true", help="skip PySpark and DuckDB")
+    b.add_argument("--report-dir", default=str(Path(__file__).resolve().parents[2] / "docs"),
+                   help="where benchmark_results.json and benchmarks.png go")
+    b.set_defaults(func=cmd_bench)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)
