@@ -7,6 +7,8 @@
     stedi counts                       row counts per zone
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
     stedi report [--output FILE]       HTML report of the last build (target/report.html)
+    stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
+    stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -19,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from stedi import dbt, load, starter
+from stedi import dbt, load, starter, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -107,6 +109,31 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    counts = synth.generate(Path(args.out), scale=args.scale, seed=args.seed,
+                            offset=args.offset, part=args.part)
+    width = max(map(len, counts))
+    for name, rows in counts.items():
+        print(f"{name:<{width}} {rows:>12,}")
+    print(f"expected counts: {Path(args.out) / 'expected_counts.json'}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from stedi import bench  # needs the `bench` extra (pyspark, duckdb, matplotlib)
+
+    settings = _settings(args)
+    Stack(settings).up()
+    results = bench.run(
+        settings, [float(s) for s in args.scales.split(",")], repeats=args.repeats,
+        ref_repeats=args.ref_repeats, seed=args.seed,
+        incremental=not args.no_incremental, references=not args.no_references,
+        report_dir=Path(args.report_dir),
+    )
+    print(bench.markdown(results))
+    return 1 if any(r["mismatches"] for r in results.values()) else 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -136,6 +163,25 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
     r.add_argument("--target-path", help="dbt artifacts of the build (default: target/)")
     r.set_defaults(func=cmd_report)
+    y = sub.add_parser("synth", help="write synthetic landing data and its expected counts")
+    y.add_argument("--scale", type=float, default=1.0,
+                   help="size relative to the reference data (1 = ~956 customers)")
+    y.add_argument("--seed", type=int, default=42)
+    y.add_argument("--out", required=True, help="landing folder to write")
+    y.add_argument("--offset", type=int, default=0,
+                   help="number customers from here (for an added part)")
+    y.add_argument("--part", default="p0", help="file-name part, e.g. delta")
+    y.set_defaults(func=cmd_synth)
+    b = sub.add_parser("bench", help="time dbt on Trino vs PySpark vs DuckDB at scales N")
+    b.add_argument("--scales", default="1,10", help="comma-separated scale factors")
+    b.add_argument("--repeats", type=int, default=3, help="full dbt builds per scale")
+    b.add_argument("--ref-repeats", type=int, help="PySpark/DuckDB runs (default: --repeats)")
+    b.add_argument("--seed", type=int, default=42)
+    b.add_argument("--no-incremental", action="store_true")
+    b.add_argument("--no-references", action="store_true", help="skip PySpark and DuckDB")
+    b.add_argument("--report-dir", default=str(Path(__file__).resolve().parents[2] / "docs"),
+                   help="where benchmark_results.json and benchmarks.png go")
+    b.set_defaults(func=cmd_bench)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)

@@ -30,10 +30,18 @@ ZONES = [
 ]
 
 
+def _catalog(name: str) -> str:
+    return "hive" if name.endswith("_landing") else "iceberg"
+
+
 def qualified(settings: Settings, zone: str, name: str) -> str:
     """The Trino name of a landing source table or a model."""
-    catalog = "hive" if name.endswith("_landing") else "iceberg"
-    return f'"{catalog}"."{settings.dbt_schema}_{zone}"."{name}"'
+    return f'"{_catalog(name)}"."{settings.dbt_schema}_{zone}"."{name}"'
+
+
+def relations(prefix: str = "stedi") -> list[tuple[str, str, str, str]]:
+    """(zone, catalog, schema, relation) of ZONES for a dbt schema prefix."""
+    return [(zone, _catalog(name), f"{prefix}_{zone}", name) for zone, name in ZONES]
 
 
 def profiles_dir(settings: Settings) -> Path:
@@ -63,8 +71,13 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False) -> str:
-    """Run one dbt command; returns its output, raises StackError on failure."""
+def run_dbt(
+    args: list[str], settings: Settings | None = None, *, quiet: bool = False, log=None
+) -> str:
+    """Run one dbt command; returns its output, raises StackError on failure.
+
+    quiet: do not echo dbt's output; log: a text file object that receives it.
+    """
     settings = settings or Settings.from_env()
     proc = subprocess.Popen(
         [dbt_executable(), *args], cwd=REPO_ROOT, env=dbt_env(settings),
@@ -73,7 +86,9 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
     lines = []
     for line in proc.stdout:  # stream as dbt prints, keep for the error message
         lines.append(line)
-        if not quiet:
+        if log is not None:
+            log.write(line)
+        elif not quiet:
             sys.stdout.write(line)
     proc.wait()
     if proc.returncode != 0:
@@ -85,11 +100,12 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
     return "".join(lines)
 
 
-def row_counts(trino: TrinoService) -> list[tuple[str, str, int]]:
+def row_counts(trino: TrinoService, prefix: str | None = None) -> list[tuple[str, str, int]]:
+    """Rows per landing table and model of the lakehouse with schema `prefix`."""
     cur = trino.connect().cursor()
     counts = []
-    for zone, name in ZONES:
-        cur.execute(f"select count(*) from {qualified(trino.settings, zone, name)}")
+    for zone, catalog, schema, name in relations(prefix or trino.settings.dbt_schema):
+        cur.execute(f'select count(*) from "{catalog}"."{schema}"."{name}"')
         counts.append((zone, name, cur.fetchall()[0][0]))
     return counts
 

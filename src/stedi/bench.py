@@ -1,0 +1,469 @@
+"""Benchmark: the dbt build on Trino vs Glue-style PySpark vs DuckDB, at scale N.
+
+For each scale N: synthetic data (stedi synth, cached in
+~/.cache/stedi/synth/<N>-<seed>), loaded into its own bucket (stedi-bench) and
+built into its own schemas (stedi_bench_*), so the reference lakehouse is
+never touched. Then:
+
+- `dbt build --full-refresh` R times: wall seconds, seconds per model (from
+  run_results.json), rows/s, and Trino memory: the peak of Trino's own
+  accounting per query (peakTotalMemoryReservation from /v1/query) and the
+  Trino JVM's heap (sampled from /v1/status) and RSS (sampled from /proc),
+  every 0.5 s;
+- the five outputs with PySpark (local mode) and with DuckDB, each in its own
+  process (peak RSS of its process tree sampled the same way);
+- an incremental run: 1% more landing data (new customers), then `dbt build`
+  without --full-refresh;
+- every engine's row counts against the generator's expected_counts.json.
+
+Results are merged into <report-dir>/benchmark_results.json (keyed by N) and
+plotted to <report-dir>/benchmarks.png; a Markdown table is printed.
+
+    stedi bench --scales 1,10 --repeats 3
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from stedi import dbt, load, synth
+from stedi.errors import StackError
+from stedi.settings import REPO_ROOT, Settings
+from stedi.trino import TrinoService
+
+BENCH_BUCKET = "stedi-bench"
+BENCH_SCHEMA = "stedi_bench"
+MODELS = ("customer_trusted", "accelerometer_trusted", "customers_curated",
+          "step_trainer_trusted", "machine_learning_curated")
+SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
+TARGET_PATH = "target/bench"
+
+
+def _log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def _loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    return {"nproc": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "cpu": cpu.group(1).strip() if cpu else "?"}
+
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+def synth_dir(settings: Settings, scale: float, seed: int, part: str = "p0") -> Path:
+    """The cached data set for (scale, seed): generated once, reused after."""
+    name = f"{scale:g}-{seed}" + ("" if part == "p0" else f"-{part}")
+    folder = settings.cache_dir / "synth" / name
+    if (folder / "expected_counts.json").exists():
+        return folder
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if part == "p0":
+        synth.generate(tmp, scale=scale, seed=seed)
+    else:   # 1% more: new customers numbered far from the base ones
+        synth.generate(tmp, scale=scale, seed=seed + 1, offset=10**9, part=part)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return folder
+
+
+def _expected(folder: Path) -> dict[str, int]:
+    return json.loads((folder / "expected_counts.json").read_text())["counts"]
+
+
+def _combined(base: Path, delta: Path, dest: Path) -> Path:
+    """A landing folder of symlinks to the base and the delta files."""
+    shutil.rmtree(dest, ignore_errors=True)
+    for folder in (base, delta):
+        for path in folder.glob("*/landing/*.json"):
+            target = dest / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    return dest
+
+
+# --------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+class Sampler:
+    """Samples, every `interval` s: RSS of process trees, and Trino's JVM heap."""
+
+    def __init__(self, pids=(), trino_url: str | None = None, interval: float = 0.5):
+        self.pids, self.trino_url, self.interval = list(pids), trino_url, interval
+        self.peak_rss = 0
+        self.peak_heap = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak_rss = max(self.peak_rss, sum(_tree_rss(p) for p in self.pids if p))
+            if self.trino_url:
+                try:
+                    with urllib.request.urlopen(f"{self.trino_url}/v1/status", timeout=2) as r:
+                        self.peak_heap = max(self.peak_heap, json.load(r)["heapUsed"])
+                except (OSError, ValueError, KeyError):
+                    pass
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+_UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
+
+
+def _bytes(size: str) -> float:
+    match = re.fullmatch(r"([\d.]+)\s*([kMGTP]?B)", size)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else 0.0
+
+
+def _seconds(duration: str) -> float:
+    match = re.fullmatch(r"([\d.]+)\s*(ns|us|ms|s|m|h|d)", duration)
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    return float(match.group(1)) * scale[match.group(2)] if match else 0.0
+
+
+def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
+    """Peak memory (Trino's accounting) and CPU of the queries since `since`
+    (epoch s) on the lakehouse with schema prefix `schema`: overall and per model."""
+    req = urllib.request.Request(f"{settings.trino_url}/v1/query",
+                                 headers={"X-Trino-User": "stedi"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        queries = json.load(resp)
+    per_model: dict[str, dict] = {}
+    peak, cpu = 0.0, 0.0
+    for q in queries:
+        created = datetime.fromisoformat(q["queryStats"]["createTime"].replace("Z", "+00:00"))
+        if created.timestamp() < since or schema not in q.get("query", ""):
+            continue
+        stats = q["queryStats"]
+        mem = _bytes(stats.get("peakTotalMemoryReservation", "0B"))
+        peak = max(peak, mem)
+        cpu += _seconds(stats.get("totalCpuTime", "0s"))
+        match = re.search(rf'create (?:or replace )?table "iceberg"\."{schema}_\w+"\."(\w+)"',
+                          q["query"])
+        if match:
+            per_model[match.group(1)] = {"peak_memory_bytes": mem,
+                                         "cpu_s": _seconds(stats.get("totalCpuTime", "0s"))}
+    return {"peak_memory_bytes": peak, "cpu_s": cpu, "models": per_model}
+
+
+# --------------------------------------------------------------------------
+# Runs
+# --------------------------------------------------------------------------
+
+def _bench_settings(settings: Settings) -> Settings:
+    return replace(settings, bucket=BENCH_BUCKET, dbt_schema=BENCH_SCHEMA)
+
+
+def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path) -> dict:
+    bench = _bench_settings(settings)
+    args = ["build", *(["--full-refresh"] if full_refresh else []),
+            "--target-path", TARGET_PATH,
+            "--vars", f"{{expectations_dataset: none, landing_bucket: {BENCH_BUCKET}}}"]
+    trino = TrinoService(settings)
+    load_before = _loadavg()
+    since = time.time()
+    start = time.monotonic()
+    with Sampler([trino.pid()], settings.trino_url) as sampler, log_file.open("a") as log:
+        dbt.run_dbt(args, bench, log=log)
+    wall = time.monotonic() - start
+    results = json.loads((REPO_ROOT / TARGET_PATH / "run_results.json").read_text())
+    models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]
+              if r["unique_id"].startswith("model.")}
+    tests = sum(r["execution_time"] for r in results["results"]
+                if r["unique_id"].startswith("test."))
+    stats = trino_query_stats(settings, since, BENCH_SCHEMA)
+    return {"wall_s": wall, "model_s": models, "models_total_s": sum(models.values()),
+            "tests_total_s": tests, "trino": stats, "trino_heap_peak_bytes": sampler.peak_heap,
+            "trino_rss_peak_bytes": sampler.peak_rss,
+            "loadavg_before": load_before, "loadavg_after": _loadavg()}
+
+
+def reference(engine: str, landing: Path, work: Path) -> dict:
+    out, result = work / f"{engine}-out", work / f"{engine}-result.json"
+    env = dict(os.environ)
+    if engine == "spark":
+        env.setdefault("JAVA_HOME", SPARK_JAVA_HOME)
+    load_before = _loadavg()
+    start = time.monotonic()
+    with (work / f"{engine}.log").open("a") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stedi.bench_refs", engine, "--landing", str(landing),
+             "--out", str(out), "--result", str(result)],
+            stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+        with Sampler([proc.pid]) as sampler:
+            code = proc.wait()
+    wall = time.monotonic() - start
+    if code != 0:
+        raise StackError(f"{engine} reference failed (exit {code}); log: {work / engine}.log")
+    data = json.loads(result.read_text())
+    data.update(wall_s=wall, jobs_total_s=sum(data["seconds"].values()),
+                rss_peak_bytes=sampler.peak_rss, loadavg_before=load_before,
+                loadavg_after=_loadavg())
+    shutil.rmtree(out, ignore_errors=True)
+    return data
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: int,
+                seed: int, incremental: bool, references: bool) -> dict:
+    bench = _bench_settings(settings)
+    work = settings.cache_dir / "bench" / f"{scale:g}-{seed}"
+    work.mkdir(parents=True, exist_ok=True)
+    log_file = work / "dbt.log"
+    log_file.write_text("")
+
+    t = time.monotonic()
+    data = synth_dir(settings, scale, seed)
+    generate_s = time.monotonic() - t
+    expected = _expected(data)
+    landing_rows = sum(expected[f"{e}_landing"] for e in ("customer", "accelerometer",
+                                                           "step_trainer"))
+    _log(f"N={scale:g}: {landing_rows:,} landing lines in {data}")
+    t = time.monotonic()
+    load.load_landing(bench, data)
+    load_s = time.monotonic() - t
+
+    mismatches: list[str] = []
+
+    def check(engine: str, counts: dict, wanted: dict) -> None:
+        for name, rows in counts.items():
+            if rows != wanted[name]:
+                mismatches.append(f"N={scale:g} {engine} {name}: {rows} != expected "
+                                  f"{wanted[name]}")
+
+    trino = TrinoService(settings)
+    builds = []
+    for i in range(repeats):
+        _log(f"N={scale:g}: dbt build --full-refresh {i + 1}/{repeats}")
+        builds.append(dbt_build(settings, full_refresh=True, log_file=log_file))
+        _log(f"  {builds[-1]['wall_s']:.1f}s (load {builds[-1]['loadavg_before']})")
+    counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+    check("dbt/trino", counts, expected)
+
+    refs = {}
+    if references:
+        for engine in ("spark", "duckdb"):
+            runs = []
+            for i in range(ref_repeats):
+                _log(f"N={scale:g}: {engine} {i + 1}/{ref_repeats}")
+                runs.append(reference(engine, data, work))
+                _log(f"  jobs {runs[-1]['jobs_total_s']:.1f}s, wall {runs[-1]['wall_s']:.1f}s")
+            check(engine, runs[-1]["counts"], expected)
+            refs[engine] = runs
+
+    inc = None
+    if incremental:
+        delta = synth_dir(settings, scale * 0.01, seed, part="delta")
+        both = _combined(data, delta, work / "with-delta")
+        load.load_landing(bench, both)
+        _log(f"N={scale:g}: +1% landing data; dbt build (no --full-refresh)")
+        inc = dbt_build(settings, full_refresh=False, log_file=log_file)
+        _log(f"  {inc['wall_s']:.1f}s")
+        delta_expected = _expected(delta)
+        inc["added_landing_rows"] = sum(delta_expected[f"{e}_landing"]
+                                        for e in ("customer", "accelerometer", "step_trainer"))
+        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        check("dbt/trino incremental", counts, synth.add_counts(expected, delta_expected))
+        load.load_landing(bench, data)   # leave the base data set loaded
+
+    wall = _median([b["wall_s"] for b in builds])
+    per_model = {m: _median([b["model_s"].get(m, 0.0) for b in builds]) for m in MODELS}
+    result = {
+        "scale": scale, "seed": seed, "repeats": repeats, "ref_repeats": ref_repeats,
+        "landing_rows": landing_rows, "expected": expected,
+        "generate_s": generate_s, "load_s": load_s,
+        "dbt": {
+            "wall_median_s": wall,
+            "models_median_s": _median([b["models_total_s"] for b in builds]),
+            "tests_median_s": _median([b["tests_total_s"] for b in builds]),
+            "landing_rows_per_s": landing_rows / wall,
+            "model_median_s": per_model,
+            "model_rows_per_s": {m: expected[m] / s if s else None
+                                 for m, s in per_model.items()},
+            "trino_query_peak_memory_bytes": max(b["trino"]["peak_memory_bytes"]
+                                                 for b in builds),
+            "trino_heap_peak_bytes": max(b["trino_heap_peak_bytes"] for b in builds),
+            "trino_rss_peak_bytes": max(b["trino_rss_peak_bytes"] for b in builds),
+            "model_peak_memory_bytes": {
+                m: max(b["trino"]["models"].get(m, {}).get("peak_memory_bytes", 0)
+                       for b in builds) for m in MODELS},
+            "trino_cpu_median_s": _median([b["trino"]["cpu_s"] for b in builds]),
+            "runs": builds,
+        },
+        "references": {
+            engine: {
+                "jobs_median_s": _median([r["jobs_total_s"] for r in runs]),
+                "wall_median_s": _median([r["wall_s"] for r in runs]),
+                "startup_median_s": _median([r["startup_s"] for r in runs]),
+                "job_median_s": {m: _median([r["seconds"][m] for r in runs]) for m in MODELS},
+                "rss_peak_bytes": max(r["rss_peak_bytes"] for r in runs),
+                "version": runs[0]["version"],
+                "counts": runs[-1]["counts"],
+                "runs": runs,
+            } for engine, runs in refs.items()
+        },
+        "incremental": inc,
+        "mismatches": mismatches,
+    }
+    for m in mismatches:
+        _log(f"MISMATCH {m}")
+    return result
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+def _mb(n):
+    return f"{n / 1e6:,.0f} MB" if n else "-"
+
+
+def markdown(results: dict) -> str:
+    rows = [
+        "| N | landing lines | dbt build wall (median) | dbt models only | dbt tests | "
+        "landing lines/s | Trino query peak mem | Trino heap peak | Spark jobs (+ start-up) "
+        "| DuckDB | incremental +1% (dbt build) | load avg (1/5/15 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key in sorted(results, key=float):
+        r = results[key]
+        d = r["dbt"]
+        spark = r["references"].get("spark")
+        duck = r["references"].get("duckdb")
+        inc = r.get("incremental")
+        loads = sorted({tuple(b["loadavg_before"]) for b in d["runs"]})
+        rows.append(
+            f"| {r['scale']:g} | {r['landing_rows']:,} | {d['wall_median_s']:.1f} s | "
+            f"{d['models_median_s']:.1f} s | {d['tests_median_s']:.1f} s | "
+            f"{d['landing_rows_per_s']:,.0f} | {_mb(d['trino_query_peak_memory_bytes'])} | "
+            f"{_mb(d['trino_heap_peak_bytes'])} | "
+            + (f"{spark['jobs_median_s']:.1f} s (+{spark['startup_median_s']:.1f} s) | "
+               if spark else "- | ")
+            + (f"{duck['jobs_median_s']:.2f} s | " if duck else "- | ")
+            + (f"{inc['wall_s']:.1f} s ({inc['wall_s'] / d['wall_median_s']:.0%} of full) | "
+               if inc else "- | ")
+            + f"{'; '.join('/'.join(map(str, x)) for x in loads)} |"
+        )
+    per_model = ["", "| N | model | dbt/Trino s | rows | rows/s | Trino peak mem | Spark job s "
+                 "| DuckDB s |", "|---|---|---|---|---|---|---|---|"]
+    for key in sorted(results, key=float):
+        r = results[key]
+        d = r["dbt"]
+        for m in MODELS:
+            spark = r["references"].get("spark", {}).get("job_median_s", {}).get(m)
+            duck = r["references"].get("duckdb", {}).get("job_median_s", {}).get(m)
+            per_model.append(
+                f"| {r['scale']:g} | {m} | {d['model_median_s'][m]:.2f} | "
+                f"{r['expected'][m]:,} | {d['model_rows_per_s'][m] or 0:,.0f} | "
+                f"{_mb(d['model_peak_memory_bytes'][m])} | "
+                + (f"{spark:.2f} | " if spark is not None else "- | ")
+                + (f"{duck:.2f} |" if duck is not None else "- |")
+            )
+    mismatches = [m for r in results.values() for m in r["mismatches"]]
+    tail = ["", "Row-count mismatches: " + ("; ".join(mismatches) if mismatches else "none")]
+    return "\n".join(rows + per_model + tail)
+
+
+def plot(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = sorted(results, key=float)
+    scales = [results[k]["scale"] for k in keys]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    series = [
+        ("dbt build on Trino (wall)", [results[k]["dbt"]["wall_median_s"] for k in keys]),
+        ("dbt models on Trino", [results[k]["dbt"]["models_median_s"] for k in keys]),
+    ]
+    for engine, label in (("spark", "PySpark Glue-style jobs (local)"), ("duckdb", "DuckDB")):
+        ys = [results[k]["references"].get(engine, {}).get("jobs_median_s") for k in keys]
+        series.append((label, ys))
+    for label, ys in series:
+        pts = [(x, y) for x, y in zip(scales, ys) if y is not None]
+        if pts:
+            ax.plot(*zip(*pts), marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("scale N (1 = reference size, ~110k landing lines)")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title("STEDI lakehouse: time vs data size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def run(settings: Settings, scales: list[float], *, repeats: int = 3,
+        ref_repeats: int | None = None, seed: int = 42, incremental: bool = True,
+        references: bool = True, report_dir: Path = REPO_ROOT / "docs") -> dict:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    store = report_dir / "benchmark_results.json"
+    saved = json.loads(store.read_text()) if store.exists() else {"results": {}}
+    for scale in scales:
+        result = bench_scale(settings, scale, repeats=repeats,
+                             ref_repeats=ref_repeats or repeats, seed=seed,
+                             incremental=incremental, references=references)
+        result["machine"] = machine()
+        result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        saved["results"][f"{scale:g}"] = result
+        store.write_text(json.dumps(saved, indent=1) + "\n")
+    plot(saved["results"], report_dir / "benchmarks.png")
+    return saved["results"]
