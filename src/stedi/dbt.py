@@ -71,7 +71,7 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, log=None) -> N
     env.setdefault("STEDI_TRINO_PORT", str(settings.trino_port))
     env.setdefault("STEDI_BUCKET", settings.bucket)
     env["STEDI_SCHEMA"] = settings.schema
-    proc = subprocess.run([dbt_executable(), *args], cwd=REPO_ROOT, env=env,
+    proc = subprocess.run([dbt_executable(), *args], check=False, cwd=REPO_ROOT, env=env,
                           stdout=log, stderr=subprocess.STDOUT if log else None)
     if proc.returncode != 0:
         raise StackError(
