@@ -11,6 +11,7 @@ it is never copied into the repository.
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from stedi.stack import Stack
 REFERENCE_DATA = Path(
     os.environ.get("STEDI_REFERENCE_DATA", REPO_ROOT.parent / "shared" / "data" / "stedi")
 )
+
+# The CLI installed beside this interpreter (the venv need not be on PATH).
+STEDI = str(Path(sys.executable).parent / "stedi")
 
 REFERENCE_COUNTS = {
     "customer_landing": 956,

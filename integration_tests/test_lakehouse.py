@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import REFERENCE_COUNTS, scalar
+from conftest import REFERENCE_COUNTS, STEDI, scalar
 
 from stedi import dbt
 from stedi.dbt import ZONES, qualified
@@ -153,5 +153,5 @@ def test_row_count_table_prints_every_zone(built):
 
 
 def test_cli_counts_command(built):
-    out = subprocess.run(["stedi", "counts"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([STEDI, "counts"], capture_output=True, text=True, check=True).stdout
     assert "machine_learning_curated" in out and "40,981" in out

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import STEDI
 
 from stedi import install
 from stedi.errors import StackError
@@ -47,7 +48,7 @@ def test_services_listen_on_loopback_only(stack, settings, attr):
 
 
 def test_cli_status(stack):
-    out = subprocess.run(["stedi", "stack", "status"], capture_output=True, text=True,
+    out = subprocess.run([STEDI, "stack", "status"], capture_output=True, text=True,
                          check=True).stdout
     assert "minio  running" in out and "trino  running" in out
 

@@ -35,7 +35,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi import dbt, load, synth
@@ -182,7 +182,7 @@ def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
     per_model: dict[str, dict] = {}
     peak, cpu = 0.0, 0.0
     for q in queries:
-        created = datetime.fromisoformat(q["queryStats"]["createTime"].replace("Z", "+00:00"))
+        created = datetime.fromisoformat(q["queryStats"]["createTime"])
         if created.timestamp() < since or schema not in q.get("query", ""):
             continue
         stats = q["queryStats"]
@@ -375,9 +375,9 @@ def _mb(n):
 
 def markdown(results: dict) -> str:
     rows = [
-        "| N | landing lines | dbt build wall (median) | dbt models only | dbt tests | "
-        "landing lines/s | Trino query peak mem | Trino heap peak | Spark jobs (+ start-up) "
-        "| DuckDB | incremental +1% (dbt build) | load avg (1/5/15 min) |",
+        ("| N | landing lines | dbt build wall (median) | dbt models only | dbt tests | "
+         "landing lines/s | Trino query peak mem | Trino heap peak | Spark jobs (+ start-up) "
+         "| DuckDB | incremental +1% (dbt build) | load avg (1/5/15 min) |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(results, key=float):
@@ -399,8 +399,8 @@ def markdown(results: dict) -> str:
                if inc else "- | ")
             + f"{'; '.join('/'.join(map(str, x)) for x in loads)} |"
         )
-    per_model = ["", "| N | model | dbt/Trino s | rows | rows/s | Trino peak mem | Spark job s "
-                 "| DuckDB s |", "|---|---|---|---|---|---|---|---|"]
+    per_model = ["", ("| N | model | dbt/Trino s | rows | rows/s | Trino peak mem "
+                      "| Spark job s | DuckDB s |"), "|---|---|---|---|---|---|---|---|"]
     for key in sorted(results, key=float):
         r = results[key]
         d = r["dbt"]
@@ -462,7 +462,7 @@ def run(settings: Settings, scales: list[float], *, repeats: int = 3,
                              ref_repeats=ref_repeats or repeats, seed=seed,
                              incremental=incremental, references=references)
         result["machine"] = machine()
-        result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         saved["results"][f"{scale:g}"] = result
         store.write_text(json.dumps(saved, indent=1) + "\n")
     plot(saved["results"], report_dir / "benchmarks.png")
