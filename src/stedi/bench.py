@@ -395,7 +395,9 @@ def markdown(results: dict) -> str:
             + (f"{spark['jobs_median_s']:.1f} s (+{spark['startup_median_s']:.1f} s) | "
                if spark else "- | ")
             + (f"{duck['jobs_median_s']:.2f} s | " if duck else "- | ")
-            + (f"{inc['wall_s']:.1f} s ({inc['wall_s'] / d['wall_median_s']:.0%} of full) | "
+            + (f"{inc['wall_s']:.1f} s ({inc['wall_s'] / d['wall_median_s']:.0%} of full); "
+               f"models {inc['models_total_s']:.1f} s "
+               f"({inc['models_total_s'] / d['models_median_s']:.0%} of full models) | "
                if inc else "- | ")
             + f"{'; '.join('/'.join(map(str, x)) for x in loads)} |"
         )
