@@ -6,6 +6,7 @@
     Arguments: relation (the model's table), reading_time_column (epoch ms).
 #}
 {% macro delete_rows_without_consent(relation, reading_time_column) -%}
+    {%- if not should_full_refresh() %}
     delete from {{ relation }}
     where not exists (
         select 1
@@ -16,4 +17,5 @@
                 >= consenting.share_with_research_epoch_ms
         {%- endif %}
     )
+    {%- endif %}
 {%- endmacro %}
