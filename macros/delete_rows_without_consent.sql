@@ -1,11 +1,13 @@
 {#
     Why: incremental tables keep rows from earlier runs, so a customer who
     withdraws consent must be deleted from them on the next run (a merge only
-    adds and updates). Used as a post-hook; deletes rows whose customer is not
+    adds and updates). Used as a post-hook (nothing on a full refresh: the
+    table was just rebuilt from current consent); deletes rows whose customer is not
     in customer_trusted and, in strict mode, rows read before consent.
     Arguments: relation (the model's table), reading_time_column (epoch ms).
 #}
 {% macro delete_rows_without_consent(relation, reading_time_column) -%}
+    {%- if not should_full_refresh() %}
     delete from {{ relation }}
     where not exists (
         select 1
@@ -16,4 +18,5 @@
                 >= consenting.share_with_research_epoch_ms
         {%- endif %}
     )
+    {%- endif %}
 {%- endmacro %}

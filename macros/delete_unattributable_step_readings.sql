@@ -3,10 +3,12 @@
     re-checked against the attribution rule after every run: the customer is
     still curated (consenting, with phone data), owns the serial number, has a
     phone reading at that time, and no other curated customer with the same
-    serial number has one. Used as the model's post-hook.
+    serial number has one. Used as the model's post-hook (renders nothing on a
+    full refresh: the table was just rebuilt by the same rule).
     Argument: relation (the step_trainer_trusted table).
 #}
 {% macro delete_unattributable_step_readings(relation) -%}
+    {%- if not should_full_refresh() %}
     delete from {{ relation }}
     where
         not exists (
@@ -29,4 +31,5 @@
                 and other.serial_number = {{ relation }}.serial_number
                 and phone.reading_epoch_ms = {{ relation }}.sensor_reading_epoch_ms
         )
+    {%- endif %}
 {%- endmacro %}

@@ -1,20 +1,21 @@
 -- Assert that every machine_learning_curated row pairs readings of one customer:
--- the phone reading exists in the landing data under that customer's email at
--- that timestamp with those x/y/z, and the Step Trainer's serial number is that
--- customer's.
+-- its phone reading is that customer's at that timestamp with those x/y/z, its
+-- Step Trainer reading is attributed to that customer at that timestamp, and
+-- the Step Trainer's serial number is that customer's.
 select ml_reading.machine_learning_reading_id
 from {{ ref('machine_learning_curated') }} as ml_reading
+left join {{ ref('accelerometer_trusted') }} as phone
+    on ml_reading.accelerometer_reading_id = phone.accelerometer_reading_id
+left join {{ ref('step_trainer_trusted') }} as steps
+    on ml_reading.step_trainer_reading_id = steps.step_trainer_reading_id
 left join {{ ref('customers_curated') }} as customers
     on ml_reading.customer_id = customers.customer_id
 where
-    customers.serial_number is distinct from ml_reading.serial_number
-    or not exists (
-        select 1
-        from {{ ref('accelerometer_landing_typed') }} as phone
-        where
-            {{ customer_id('phone.email_key') }} = ml_reading.customer_id
-            and phone.reading_epoch_ms = ml_reading.reading_epoch_ms
-            and phone.x = ml_reading.x
-            and phone.y = ml_reading.y
-            and phone.z = ml_reading.z
-    )
+    phone.customer_id is distinct from ml_reading.customer_id
+    or steps.customer_id is distinct from ml_reading.customer_id
+    or customers.serial_number is distinct from ml_reading.serial_number
+    or phone.reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
+    or steps.sensor_reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
+    or phone.x is distinct from ml_reading.x
+    or phone.y is distinct from ml_reading.y
+    or phone.z is distinct from ml_reading.z
