@@ -61,10 +61,6 @@ classified as (
 select
     source_file,
     raw_line,
-    case
-        when is_rejected then 'rejected'
-        when outcome_reason = 'trusted_reading' then 'trusted'
-        else 'excluded'
-    end as outcome,
+    {{ landing_outcome('is_rejected', 'outcome_reason') }} as outcome,
     outcome_reason
 from classified
