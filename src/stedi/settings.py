@@ -11,7 +11,7 @@ the tests, CI and docker-compose.yml agree without editing files.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,6 @@ class Settings:
     trino_etc_dir: Path = REPO_ROOT / "stack" / "trino" / "etc"
     # dbt's target schema: zones are <schema>_landing, <schema>_trusted, …
     dbt_schema: str = "stedi"
-    extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,5 +94,4 @@ class Settings:
                 "STEDI_MINIO_PORT": str(self.minio_port),
             }
         )
-        env.update(self.extra_env)
         return env
