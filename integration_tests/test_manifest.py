@@ -147,17 +147,19 @@ def test_no_table_location_overlaps_landing_or_another_table(athena_compiled):
 
 
 def test_zone_tables_live_under_bucket_entity_zone(athena_compiled):
-    """s3://<bucket>/<entity>/<zone>/<table>/, zone = the model's folder, the
-    entity = the start of the model's name; Iceberg with a unique location."""
+    """s3://<bucket>/<entity>/<zone>/<table>/, zone = the model's folder
+    (landing_typed for the typed landing tables, beside the landing prefix),
+    the entity = the start of the model's name; Iceberg with a unique location."""
     target = athena_profile_target()
     models = [n for n in athena_tables(athena_compiled.manifest)
               if n["resource_type"] == "model"]
     assert {n["name"] for n in models} >= {
         "customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
-        "customers_curated", "machine_learning_curated"}
+        "customers_curated", "machine_learning_curated", "customer_landing_typed",
+        "accelerometer_landing_typed", "step_trainer_landing_typed"}
     for node in models:
-        zone = node["fqn"][1]
-        assert zone in ("trusted", "curated"), node["unique_id"]
+        zone = {"landing": "landing_typed", "trusted": "trusted",
+                "curated": "curated"}[node["fqn"][1]]
         config = node["config"]
         assert config["table_type"] == "iceberg", node["unique_id"]
         assert "unique" in config["s3_data_naming"], node["unique_id"]

@@ -1,19 +1,21 @@
 {#
-    Why: incremental models read only landing files newer than what they already
+    Why: incremental models read only what is newer than what they already
     hold. The watermark is fetched before the model's SQL is compiled and
     written in as a constant, so the engine can skip older files.
-    Argument: column (a timestamp(6) UTC column of `this`). Use inside
-    is_incremental() only; returns a timestamp with time zone literal.
+    Arguments: column (a timestamp(6) UTC column of `this`); with_time_zone
+    (true to compare with a timestamp-with-time-zone such as
+    "$file_modified_time"). Use inside is_incremental() only.
 #}
-{% macro incremental_watermark(column) -%}
+{% macro incremental_watermark(column, with_time_zone=false) -%}
     {%- set value = none -%}
     {%- if execute -%}
         {%- set result = run_query('select max(' ~ column ~ ') from ' ~ this) -%}
         {%- set value = result.columns[0].values()[0] -%}
     {%- endif -%}
+    {%- set zone = ' UTC' if with_time_zone else '' -%}
     {%- if value is none -%}
-        timestamp '1970-01-01 00:00:00.000000 UTC'
+        timestamp '1970-01-01 00:00:00.000000{{ zone }}'
     {%- else -%}
-        timestamp '{{ value.strftime("%Y-%m-%d %H:%M:%S.%f") }} UTC'
+        timestamp '{{ value.strftime("%Y-%m-%d %H:%M:%S.%f") }}{{ zone }}'
     {%- endif -%}
 {%- endmacro %}

@@ -1,15 +1,15 @@
 {#
-    Why: every typed landing view starts the same way: the file a line came
-    from, its modified time, the line, and the line parsed ONCE, strictly, into
-    a map of its top-level fields (`doc`). A malformed line (truncated JSON, a
-    bare value, an array, a blank line) gets a null doc, so none of its fields
-    is read: json_extract_scalar on the raw text would read a truncated line's
-    leading fields, and parsing per field would parse each line many times.
+    Why: every typed landing table starts the same way: the file a line came
+    from, its modified time (UTC), the line, and the line parsed ONCE, strictly,
+    into a map of its top-level fields (`doc`). A malformed line (truncated
+    JSON, a bare value, an array, a blank line) gets a null doc, so none of its
+    fields is read: json_extract_scalar on the raw text would read a truncated
+    line's leading fields, and parsing per field would parse each line many times.
     Use in a select list over a landing source.
 #}
 {% macro landing_line_columns() -%}
     "$path" as source_file,
-    "$file_modified_time" as source_file_modified_at,
+    {{ to_utc_timestamp('"$file_modified_time"') }} as source_file_modified_at,
     raw_line,
     try(cast(json_parse(raw_line) as map(varchar, json))) as doc
 {%- endmacro %}

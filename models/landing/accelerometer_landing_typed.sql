@@ -1,9 +1,21 @@
 -- One row per landing line of accelerometer/landing/, parsed and typed, with
 -- the reason the line is rejected (null when usable). No line is dropped here.
 -- `user` and `timestamp` are reserved words: renamed to email / reading_epoch_ms.
+-- Incremental: a run parses only the landing files modified since the newest
+-- file the table holds (a file delivered again replaces its earlier lines).
+-- The raw line is kept for rejected lines only (usable lines are fully
+-- described by their typed columns).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_redelivered_landing_lines(this, source('landing', 'accelerometer_landing')) }}",
+) }}
+
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'accelerometer_landing') }}
+    where {{ new_landing_files() }}
 ),
 
 fields as (
@@ -18,22 +30,37 @@ fields as (
         {{ json_field('doc', 'y', 'double') }} as y,
         {{ json_field('doc', 'z', 'double') }} as z
     from lines
+),
+
+classified as (
+    select
+        source_file,
+        source_file_modified_at,
+        raw_line,
+        email,
+        {{ normalize_email('email') }} as email_key,
+        reading_epoch_ms,
+        x,
+        y,
+        z,
+        case
+            when doc is null then 'malformed_json'
+            when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_user'
+            when reading_epoch_ms is null then 'invalid_timestamp'
+            when x is null or y is null or z is null then 'invalid_xyz'
+        end as rejection_reason
+    from fields
 )
 
 select
     source_file,
     source_file_modified_at,
-    raw_line,
+    case when rejection_reason is not null then raw_line end as raw_line,
     email,
-    {{ normalize_email('email') }} as email_key,
+    email_key,
     reading_epoch_ms,
     x,
     y,
     z,
-    case
-        when doc is null then 'malformed_json'
-        when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_user'
-        when reading_epoch_ms is null then 'invalid_timestamp'
-        when x is null or y is null or z is null then 'invalid_xyz'
-    end as rejection_reason
-from fields
+    rejection_reason
+from classified

@@ -1,8 +1,20 @@
 -- One row per landing line of step_trainer/landing/, parsed and typed, with
 -- the reason the line is rejected (null when usable). No line is dropped here.
+-- Incremental: a run parses only the landing files modified since the newest
+-- file the table holds (a file delivered again replaces its earlier lines).
+-- The raw line is kept for rejected lines only (usable lines are fully
+-- described by their typed columns).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_redelivered_landing_lines(this, source('landing', 'step_trainer_landing')) }}",
+) }}
+
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'step_trainer_landing') }}
+    where {{ new_landing_files() }}
 ),
 
 fields as (
@@ -15,19 +27,31 @@ fields as (
         {{ json_field('doc', 'sensorReadingTime', 'bigint') }} as sensor_reading_epoch_ms,
         {{ json_field('doc', 'distanceFromObject', 'double') }} as distance_from_object
     from lines
+),
+
+classified as (
+    select
+        source_file,
+        source_file_modified_at,
+        raw_line,
+        serial_number,
+        sensor_reading_epoch_ms,
+        distance_from_object,
+        case
+            when doc is null then 'malformed_json'
+            when coalesce(trim(serial_number), '') = '' then 'missing_serial_number'
+            when sensor_reading_epoch_ms is null then 'invalid_sensor_reading_time'
+            when distance_from_object is null then 'invalid_distance_from_object'
+        end as rejection_reason
+    from fields
 )
 
 select
     source_file,
     source_file_modified_at,
-    raw_line,
+    case when rejection_reason is not null then raw_line end as raw_line,
     serial_number,
     sensor_reading_epoch_ms,
     distance_from_object,
-    case
-        when doc is null then 'malformed_json'
-        when coalesce(trim(serial_number), '') = '' then 'missing_serial_number'
-        when sensor_reading_epoch_ms is null then 'invalid_sensor_reading_time'
-        when distance_from_object is null then 'invalid_distance_from_object'
-    end as rejection_reason
-from fields
+    rejection_reason
+from classified

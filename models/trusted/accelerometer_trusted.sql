@@ -68,7 +68,7 @@ select
     y,
     z,
     consent_version,
-    {{ to_utc_timestamp('max(source_file_modified_at)') }} as landing_file_modified_at,
+    max(source_file_modified_at) as landing_file_modified_at,
     {{ run_loaded_at() }} as loaded_at
 from lines
 group by customer_id, consent_version, reading_epoch_ms, x, y, z

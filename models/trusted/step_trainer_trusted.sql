@@ -73,7 +73,7 @@ select
     sensor_reading_epoch_ms,
     {{ epoch_ms_to_timestamp('sensor_reading_epoch_ms') }} as sensor_reading_at,
     distance_from_object,
-    {{ to_utc_timestamp('source_file_modified_at') }} as landing_file_modified_at,
+    source_file_modified_at as landing_file_modified_at,
     {{ run_loaded_at() }} as loaded_at
 from attributed
 where candidate_customers = 1
