@@ -22,8 +22,15 @@ def test_loading_again_replaces_and_never_duplicates(loaded, settings, reference
     bucket_settings = replace(settings, bucket="stedi-load-test")
     load.load_landing(bucket_settings, reference_data)
     first = sorted(s3.list_keys(bucket_settings, ""))
+    client = s3.client(bucket_settings)
+    modified = {k: client.head_object(Bucket=bucket_settings.bucket, Key=k)["LastModified"]
+                for k in first}
     load.load_landing(bucket_settings, reference_data)
     assert sorted(s3.list_keys(bucket_settings, "")) == first
+    # Unchanged files are not uploaded again: their modified times (what the
+    # incremental models compare) stay.
+    assert {k: client.head_object(Bucket=bucket_settings.bucket, Key=k)["LastModified"]
+            for k in first} == modified
     # A folder with fewer files: the missing ones disappear from the prefix.
     smaller = tmp_path / "smaller"
     shutil.copytree(reference_data / "customer", smaller / "customer")
@@ -36,6 +43,13 @@ def test_loading_again_replaces_and_never_duplicates(loaded, settings, reference
         f"accelerometer/landing/{one.name}"
     ]
     assert s3.list_keys(bucket_settings, "step_trainer/landing/") == []
+    # A changed file (same name, new content) is uploaded again.
+    changed = next((smaller / "customer" / "landing").glob("*.json"))
+    changed.write_bytes(changed.read_bytes() + b'{"email": "late@example.com"}\n')
+    load.load_landing(bucket_settings, smaller)
+    key = f"customer/landing/{changed.name}"
+    body = client.get_object(Bucket=bucket_settings.bucket, Key=key)["Body"].read()
+    assert body == changed.read_bytes()
 
 
 def test_loading_a_folder_without_landing_files_is_an_error(settings, tmp_path):

@@ -2,7 +2,9 @@
 
 The folder has the reference layout (customer/landing/*.json, …). Loading
 again replaces: objects under a landing prefix that are not in the folder are
-deleted, files are overwritten, nothing is duplicated.
+deleted, changed files are overwritten, nothing is duplicated. A file whose
+content is already there (same SHA-256, kept in the object's metadata) is not
+uploaded again, so its modified time stays and incremental runs skip it.
 
     >>> load_landing(Settings.from_env(), Path("../shared/data/stedi"))
     {'customer': 1, 'accelerometer': 9, 'step_trainer': 3}
@@ -10,6 +12,7 @@ deleted, files are overwritten, nothing is duplicated.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from stedi import s3
@@ -35,7 +38,17 @@ def landing_files(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def load_landing(settings: Settings, folder: Path) -> dict[str, int]:
+    """Make each landing prefix hold exactly the folder's files; returns the
+    number of files per entity (uploaded or already there)."""
     files = landing_files(folder)
     client = s3.client(settings)
     s3.ensure_bucket(settings)
@@ -43,10 +56,14 @@ def load_landing(settings: Settings, folder: Path) -> dict[str, int]:
     for entity, paths in files.items():
         prefix = f"{entity}/landing/"
         wanted = {prefix + p.name: p for p in paths}
-        for key in s3.list_keys(settings, prefix):
-            if key not in wanted:
-                client.delete_object(Bucket=settings.bucket, Key=key)
+        present = set(s3.list_keys(settings, prefix))
+        for key in present - wanted.keys():
+            client.delete_object(Bucket=settings.bucket, Key=key)
         for key, path in wanted.items():
-            client.upload_file(str(path), settings.bucket, key)
+            digest = sha256(path)
+            if key in present and s3.object_metadata(settings, key).get("sha256") == digest:
+                continue
+            client.upload_file(str(path), settings.bucket, key,
+                               ExtraArgs={"Metadata": {"sha256": digest}})
         loaded[entity] = len(paths)
     return loaded

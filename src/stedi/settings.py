@@ -78,6 +78,11 @@ class Settings:
     def trino_url(self) -> str:
         return f"http://{self.trino_host}:{self.trino_port}"
 
+    @property
+    def trino_spill_dir(self) -> Path:
+        """Where Trino spills memory-heavy operators (config.properties)."""
+        return self.state_dir / "trino" / "spill"
+
     def service_env(self) -> dict[str, str]:
         """The variables the committed Trino config files read with ${ENV:...}."""
         env = dict(os.environ)
@@ -88,6 +93,7 @@ class Settings:
                 "STEDI_TRINO_PORT": str(self.trino_port),
                 "STEDI_TRINO_BIND_IP": self.trino_host,
                 "STEDI_TRINO_INTERNAL_ADDRESS": self.trino_host,
+                "STEDI_TRINO_SPILL_DIR": str(self.trino_spill_dir),
                 "MINIO_ROOT_USER": self.minio_user,
                 "MINIO_ROOT_PASSWORD": self.minio_password,
                 "MINIO_UPDATE": "off",

@@ -108,6 +108,7 @@ class TrinoService:
         java_home = install.find_java(s)
         install.install_trino(s)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        s.trino_spill_dir.mkdir(parents=True, exist_ok=True)
         proc = self._launcher("start", java_home)
         if proc.returncode != 0:
             raise StackError(
