@@ -4,10 +4,21 @@
     adds and updates). Used as a post-hook (nothing on a full refresh: the
     table was just rebuilt from current consent); deletes rows whose customer is not
     in customer_trusted and, in strict mode, rows read before consent.
+    A cheap check runs first (the table's distinct customers against
+    customer_trusted): when nobody left, no delete runs and no snapshot is written.
     Arguments: relation (the model's table), reading_time_column (epoch ms).
 #}
 {% macro delete_rows_without_consent(relation, reading_time_column) -%}
-    {%- if not should_full_refresh() %}
+    {%- if not should_full_refresh() and execute %}
+        {%- set left_sql -%}
+            select count(*) from (
+                select distinct customer_id from {{ relation }}
+            ) as held
+            where held.customer_id not in (
+                select consenting.customer_id from {{ ref('customer_trusted') }} as consenting
+            )
+        {%- endset %}
+        {%- if var('strict_consent') or run_query(left_sql).columns[0].values()[0] > 0 %}
     delete from {{ relation }}
     where not exists (
         select 1
@@ -18,5 +29,6 @@
                 >= consenting.share_with_research_epoch_ms
         {%- endif %}
     )
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}
