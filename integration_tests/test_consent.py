@@ -120,3 +120,51 @@ def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
         assert nobody.count(model) == 0, model
     reasons = nobody.query("select outcome_reason, count(*) from {customer_landing_outcome} group by 1")
     assert dict(reasons) == {"no_research_consent": 2}
+
+
+@pytest.fixture()
+def shared_serial(stack, tmp_path):
+    sc = Scenario(stack, "shared_serial", tmp_path)
+    sc.write("customer", "customer-1.json", [customer(A, serial="s-x", consent=5_000)])
+    sc.write("accelerometer", "accel-1.json", [reading(A, 6_000), reading(A, 8_000)])
+    sc.write("step_trainer", "step-1.json",
+             [step("s-x", 6_000), step("s-x", 7_000), step("s-x", 8_000)])
+    sc.load()
+    yield sc
+    sc.drop()
+
+
+def _step_owners(sc):
+    return sorted(sc.query("select customer_id, sensor_reading_epoch_ms"
+                           " from {step_trainer_trusted}"))
+
+
+def test_incremental_runs_follow_a_serial_gaining_and_losing_a_second_owner(shared_serial):
+    """The fulfilment site reused serial numbers: a Step Trainer reading that
+    fits two consenting customers belongs to neither. Incremental runs must
+    take it away when a second owner arrives and give it back when that owner
+    withdraws, exactly as a full refresh would."""
+    sc = shared_serial
+    a = _customer_id(sc, A)
+    sc.build("--full-refresh")
+    assert _step_owners(sc) == [[a, 6_000], [a, 8_000]]
+    assert sc.count("machine_learning_curated") == 2
+
+    # B consents, owns the same serial and has a phone reading at 6000 (not 8000).
+    sc.write("customer", "customer-2.json", [customer(B, serial="s-x", consent=5_000)])
+    sc.write("accelerometer", "accel-2.json", [reading(B, 6_000)])
+    sc.load()
+    sc.build()
+    assert _step_owners(sc) == [[a, 8_000]]
+    assert sc.count("machine_learning_curated") == 1
+
+    # B withdraws: the reading is A's again.
+    sc.write("customer", "customer-3.json",
+             [customer(B, serial="s-x", updated=9_000, consent=None)])
+    sc.load()
+    sc.build()
+    incremental = _step_owners(sc)
+    assert incremental == [[a, 6_000], [a, 8_000]]
+    assert sc.count("machine_learning_curated") == 2
+    sc.build("--full-refresh")
+    assert _step_owners(sc) == incremental

@@ -4,7 +4,9 @@
 -- fulfilment site, so a reading that would fit two customers is left out.
 -- Incremental: a run reads landing files newer than the table's watermark,
 -- plus the readings of serials whose customers got phone readings since the
--- table's last load; a post-hook deletes rows that no longer qualify.
+-- table's last load, plus the readings of serials that more than one customer
+-- record claims (whether such a reading fits one customer changes when one of
+-- them gains or loses consent); a post-hook deletes rows that no longer qualify.
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
@@ -14,8 +16,9 @@
 ) }}
 -- depends_on: {{ ref('customer_trusted') }}
 
-{#- incremental runs: readings in new files, and the readings of serials whose
-    customers got phone readings since this table was last loaded #}
+{#- incremental runs: readings in new files, the readings of serials whose
+    customers got phone readings since this table was last loaded, and the
+    readings of serials claimed by several customer records #}
 {%- set new_or_reattributed -%}
     (landing.source_file_modified_at
         > {{ incremental_watermark('landing_file_modified_at') if is_incremental() }}
@@ -25,6 +28,13 @@
             inner join {{ ref('accelerometer_trusted') }} as phone
                 on customers.customer_id = phone.customer_id
             where phone.loaded_at > {{ incremental_watermark('loaded_at') if is_incremental() }}
+        )
+        or landing.serial_number in (
+            select records.serial_number
+            from {{ ref('customer_landing_typed') }} as records
+            where records.rejection_reason is null
+            group by records.serial_number
+            having count(distinct records.email_key) > 1
         ))
 {%- endset %}
 
