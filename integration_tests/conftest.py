@@ -91,6 +91,31 @@ def scalar(cursor, sql: str):
     return cursor.fetchall()[0][0]
 
 
+def line_accounting(cursor, settings, entity: str, schema: str | None = None) -> dict:
+    """Every landing line of `entity` through its audit view `<entity>_landing_outcome`:
+    the dbt reconciliation test counts by aggregation; this checks the views
+    line by line (a window over every line, fine at test sizes)."""
+    prefix = schema or settings.dbt_schema
+    cursor.execute(f"""
+        select
+            (select count(*) from "hive"."{prefix}_landing"."{entity}_landing"),
+            count(*),
+            count_if(outcome = 'trusted'),
+            (select count(*) from "iceberg"."{prefix}_trusted"."{entity}_trusted"),
+            count_if(outcome is null or outcome not in ('trusted', 'excluded', 'rejected')
+                     or outcome_reason is null or outcome_reason = 'unaccounted')
+        from "iceberg"."{prefix}_landing"."{entity}_landing_outcome"
+    """)
+    keys = ("landing_lines", "outcome_lines", "trusted_lines", "trusted_rows", "unexplained")
+    return dict(zip(keys, cursor.fetchall()[0]))
+
+
+def assert_every_line_accounted_for(accounting: dict) -> None:
+    assert accounting["outcome_lines"] == accounting["landing_lines"], accounting
+    assert accounting["trusted_lines"] == accounting["trusted_rows"], accounting
+    assert accounting["unexplained"] == 0, accounting
+
+
 # ---------------------------------------------------------------------------
 # The Athena target, offline: `dbt compile --target athena` with the committed
 # profiles.yml.example, placeholder account values and NO AWS credentials.

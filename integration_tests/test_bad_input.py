@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from conftest import assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 
 from stedi.errors import StackError
@@ -108,6 +109,30 @@ def test_rejected_views_keep_the_line_and_its_file(bad):
 def test_reconciliation_test_ran_and_passed(bad):
     out = bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
     assert "PASS test_landing__every_line_accounted_for" in out and "ERROR=0" in out
+    cursor = bad.trino.connect().cursor()
+    for entity in ("customer", "accelerometer", "step_trainer"):
+        assert_every_line_accounted_for(line_accounting(cursor, bad.settings, entity))
+
+
+def test_reconciliation_test_fails_when_a_trusted_row_has_no_landing_line(bad):
+    """The dbt test can fail: a reading planted in accelerometer_trusted that no
+    landing line holds is caught, and so is a kept reading taken out."""
+    table = bad.table("accelerometer_trusted")
+    try:
+        bad.query(f"insert into {table} select accelerometer_reading_id || 'x', customer_id,"
+                  f" reading_epoch_ms + 1, reading_at, x, y, z, consent_version,"
+                  f" landing_file_modified_at, loaded_at from {table} limit 1")
+        with pytest.raises(StackError, match="every_line_accounted_for"):
+            bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
+    finally:
+        bad.build("--full-refresh", "--select", "accelerometer_trusted")
+    bad.query(f"delete from {table} where reading_epoch_ms = (select min(reading_epoch_ms)"
+              f" from {table})")
+    try:
+        with pytest.raises(StackError, match="every_line_accounted_for"):
+            bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
+    finally:
+        bad.build("--full-refresh", "--select", "accelerometer_trusted")
 
 
 def test_unreadable_landing_file_is_an_error_naming_the_file(bad):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import REFERENCE_COUNTS, STEDI, scalar
+from conftest import (REFERENCE_COUNTS, STEDI, assert_every_line_accounted_for,
+                      line_accounting, scalar)
 
 from stedi import dbt
 from stedi.dbt import ZONES, qualified
@@ -49,6 +50,11 @@ def test_joining_on_timestamp_alone_would_mix_customers(built, trino_cursor):
     assert timestamp_only == 43_681
     assert scalar(trino_cursor, f"select count(*) from {QUALIFIED['machine_learning_curated']}") \
         == 40_981
+
+
+@pytest.mark.parametrize("entity", ["customer", "accelerometer", "step_trainer"])
+def test_every_landing_line_has_one_outcome(built, trino_cursor, settings, entity):
+    assert_every_line_accounted_for(line_accounting(trino_cursor, settings, entity))
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import tracemalloc
 from dataclasses import replace
 
 import pytest
+from conftest import assert_every_line_accounted_for, line_accounting
 
 from stedi import dbt, load, s3, synth
 from stedi.dbt import relations
@@ -114,6 +115,13 @@ def test_synthetic_counts_match_the_generator(synth_built, relation):
     cursor = stack.trino.connect().cursor()
     cursor.execute(f'select count(*) from {catalog}.{SCHEMA}_{zone}."{relation}"')
     assert cursor.fetchall()[0][0] == expected["counts"][relation]
+
+
+@pytest.mark.parametrize("entity", ["customer", "accelerometer", "step_trainer"])
+def test_every_synthetic_landing_line_has_one_outcome(synth_built, synth_settings, entity):
+    stack, _, _ = synth_built
+    cursor = stack.trino.connect().cursor()
+    assert_every_line_accounted_for(line_accounting(cursor, synth_settings, entity))
 
 
 def test_synthetic_data_exercises_every_rule(synth_data):

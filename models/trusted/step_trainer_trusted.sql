@@ -6,7 +6,8 @@
 -- plus the readings of serials whose customers got phone readings since the
 -- table's last load, plus the readings of serials that more than one customer
 -- record claims (whether such a reading fits one customer changes when one of
--- them gains or loses consent); a post-hook deletes rows that no longer qualify.
+-- them gains or loses consent); only readings not already held for the same
+-- customer are written. A post-hook deletes rows that no longer qualify.
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
@@ -73,17 +74,31 @@ attributed as (
             phone.customer_id = customers.customer_id
             and phone.reading_epoch_ms = readings.sensor_reading_epoch_ms
     )
+),
+
+attributed_readings as (
+    select
+        {{ surrogate_key(['serial_number', 'sensor_reading_epoch_ms',
+                          'distance_from_object']) }} as step_trainer_reading_id,
+        customer_id,
+        serial_number,
+        sensor_reading_epoch_ms,
+        {{ epoch_ms_to_timestamp('sensor_reading_epoch_ms') }} as sensor_reading_at,
+        distance_from_object,
+        source_file_modified_at as landing_file_modified_at,
+        {{ run_loaded_at() }} as loaded_at
+    from attributed
+    where candidate_customers = 1
 )
 
-select
-    {{ surrogate_key(['serial_number', 'sensor_reading_epoch_ms',
-                      'distance_from_object']) }} as step_trainer_reading_id,
-    customer_id,
-    serial_number,
-    sensor_reading_epoch_ms,
-    {{ epoch_ms_to_timestamp('sensor_reading_epoch_ms') }} as sensor_reading_at,
-    distance_from_object,
-    source_file_modified_at as landing_file_modified_at,
-    {{ run_loaded_at() }} as loaded_at
-from attributed
-where candidate_customers = 1
+select * from attributed_readings
+{% if is_incremental() -%}
+    {#- a reading already held for the same customer is not written again #}
+    where not exists (
+        select 1
+        from {{ this }} as held
+        where
+            held.step_trainer_reading_id = attributed_readings.step_trainer_reading_id
+            and held.customer_id = attributed_readings.customer_id
+    )
+{%- endif %}

@@ -1,40 +1,110 @@
--- Assert that every landing line is accounted for exactly once: for each
--- dataset, landing lines = trusted + excluded + rejected lines, the trusted
--- lines are exactly the trusted model's rows, and every line has a known
--- outcome and a reason. Each outcome view is scanned once.
-{% set datasets = [
-    ('customer_landing', 'customer_landing_outcome', 'customer_trusted'),
-    ('accelerometer_landing', 'accelerometer_landing_outcome', 'accelerometer_trusted'),
-    ('step_trainer_landing', 'step_trainer_landing_outcome', 'step_trainer_trusted'),
-] %}
-with reconciliation as (
-    {% for landing, outcome, trusted in datasets %}
-        select
-            '{{ landing }}' as dataset,
-            (select count(*) from {{ source('landing', landing) }}) as landing_lines,
-            accounted.accounted_lines,
-            accounted.trusted_lines,
-            (select count(*) from {{ ref(trusted) }}) as trusted_rows,
-            accounted.unexplained_lines
-        from (
-            select
-                count(*) as accounted_lines,
-                count_if(outcome = 'trusted') as trusted_lines,
-                count_if(
-                    outcome is null
-                    or outcome not in ('trusted', 'excluded', 'rejected')
-                    or outcome_reason is null
-                    or outcome_reason = 'unaccounted'
-                ) as unexplained_lines
-            from {{ ref(outcome) }}
-        ) as accounted
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+-- Assert that every landing line is accounted for, for each dataset:
+--   * every landing line reached the typed landing table (none lost parsing);
+--   * every trusted row is a distinct usable reading of those lines (nothing
+--     in trusted that landing does not hold);
+--   * customers and accelerometer readings: every distinct usable line that
+--     the rules keep is in the trusted table (nothing silently dropped);
+--   * customers: every line has a known outcome (the audit view).
+-- The sensor datasets are counted with aggregations over the typed tables
+-- (linear in the data); the line-by-line outcome views of the sensor data
+-- (a window over every line) are checked by the integration tests instead.
+with customer_accounting as (
+    select
+        count_if(outcome = 'trusted') as trusted_lines,
+        count_if(
+            outcome is null
+            or outcome not in ('trusted', 'excluded', 'rejected')
+            or outcome_reason is null
+        ) as unexplained_lines
+    from {{ ref('customer_landing_outcome') }}
+),
+
+consenting_readings as (
+    select distinct
+        customers.customer_id,
+        landing.reading_epoch_ms,
+        landing.x,
+        landing.y,
+        landing.z
+    from {{ ref('accelerometer_landing_typed') }} as landing
+    inner join {{ ref('customer_trusted') }} as customers
+        on landing.email_key = customers.email
+    where
+        landing.rejection_reason is null
+        {%- if var('strict_consent') %}
+            and landing.reading_epoch_ms >= customers.share_with_research_epoch_ms
+        {%- endif %}
+),
+
+accelerometer_accounting as (
+    select
+        count(trusted_rows.customer_id) as trusted_rows_from_landing,
+        count_if(trusted_rows.customer_id is null) as readings_missing_from_trusted
+    from consenting_readings
+    left join {{ ref('accelerometer_trusted') }} as trusted_rows
+        on
+            consenting_readings.customer_id = trusted_rows.customer_id
+            and consenting_readings.reading_epoch_ms = trusted_rows.reading_epoch_ms
+            and consenting_readings.x = trusted_rows.x
+            and consenting_readings.y = trusted_rows.y
+            and consenting_readings.z = trusted_rows.z
+),
+
+step_readings as (
+    select distinct
+        serial_number,
+        sensor_reading_epoch_ms,
+        distance_from_object
+    from {{ ref('step_trainer_landing_typed') }}
+    where rejection_reason is null
+),
+
+step_accounting as (
+    select count(*) as trusted_rows_from_landing
+    from {{ ref('step_trainer_trusted') }} as trusted_rows
+    inner join step_readings
+        on
+            trusted_rows.serial_number = step_readings.serial_number
+            and trusted_rows.sensor_reading_epoch_ms = step_readings.sensor_reading_epoch_ms
+            and trusted_rows.distance_from_object = step_readings.distance_from_object
+),
+
+reconciliation as (
+    select
+        'customer_landing' as dataset,
+        (select count(*) from {{ source('landing', 'customer_landing') }}) as landing_lines,
+        (select count(*) from {{ ref('customer_landing_typed') }}) as typed_lines,
+        (select count(*) from {{ ref('customer_trusted') }}) as trusted_rows,
+        customer_accounting.trusted_lines as trusted_rows_from_landing,
+        customer_accounting.unexplained_lines
+    from customer_accounting
+
+    union all
+
+    select
+        'accelerometer_landing' as dataset,
+        (select count(*) from {{ source('landing', 'accelerometer_landing') }}) as landing_lines,
+        (select count(*) from {{ ref('accelerometer_landing_typed') }}) as typed_lines,
+        (select count(*) from {{ ref('accelerometer_trusted') }}) as trusted_rows,
+        trusted_rows_from_landing,
+        readings_missing_from_trusted as unexplained_lines
+    from accelerometer_accounting
+
+    union all
+
+    select
+        'step_trainer_landing' as dataset,
+        (select count(*) from {{ source('landing', 'step_trainer_landing') }}) as landing_lines,
+        (select count(*) from {{ ref('step_trainer_landing_typed') }}) as typed_lines,
+        (select count(*) from {{ ref('step_trainer_trusted') }}) as trusted_rows,
+        trusted_rows_from_landing,
+        0 as unexplained_lines
+    from step_accounting
 )
 
 select *
 from reconciliation
 where
-    landing_lines <> accounted_lines
-    or trusted_lines <> trusted_rows
+    landing_lines <> typed_lines
+    or trusted_rows <> trusted_rows_from_landing
     or unexplained_lines > 0
