@@ -438,7 +438,7 @@ def plot(results: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     series = [
         ("dbt build on Trino (wall)", [results[k]["dbt"]["wall_median_s"] for k in keys]),
-        ("dbt models on Trino", [results[k]["dbt"]["models_median_s"] for k in keys]),
+        ("dbt models on Trino (summed over 2 threads)", [results[k]["dbt"]["models_median_s"] for k in keys]),
     ]
     for engine, label in (("spark", "PySpark Glue-style jobs (local)"), ("duckdb", "DuckDB")):
         ys = [results[k]["references"].get(engine, {}).get("jobs_median_s") for k in keys]
