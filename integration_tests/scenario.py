@@ -85,15 +85,22 @@ class Scenario:
         return self.query(f"select count(*) from {{{name}}} where {where}")[0][0]
 
     def drop(self) -> None:
-        """Drop the scenario's schemas (metadata; landing tables are external)."""
-        for catalog, zone in (("hive", "landing"), ("iceberg", "landing"),
-                              ("iceberg", "trusted"), ("iceberg", "curated"),
-                              ("iceberg", "expectations")):
-            schema = f'"{catalog}"."{self.settings.dbt_schema}_{zone}"'
-            try:
-                self.trino.query(f"drop schema if exists {schema} cascade")
-            except Exception:  # best effort: a failed test may have built nothing
-                pass
+        drop_lakehouse_schemas(self.trino, self.settings.dbt_schema)
+
+
+def drop_lakehouse_schemas(trino, prefix: str) -> None:
+    """Drop a test lakehouse's <prefix>_<zone> schemas: every table and view in
+    them, then the schema (metadata only: the landing tables are external). Both
+    catalogs are visited for every zone (landing has hive tables and iceberg ones)."""
+    for catalog in ("hive", "iceberg"):
+        for zone in ("landing", "trusted", "curated", "expectations"):
+            schema = f"{prefix}_{zone}"
+            objects = trino.query(f"select table_name, table_type from {catalog}"
+                                  f".information_schema.tables where table_schema = '{schema}'")
+            for table, kind in objects:
+                trino.query(f'drop {"view" if kind == "VIEW" else "table"} '
+                            f'{catalog}.{schema}."{table}"')
+            trino.query(f"drop schema if exists {catalog}.{schema}")
 
 
 class _Tables(dict):

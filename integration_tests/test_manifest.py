@@ -300,7 +300,7 @@ def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
         for parent in parents:
             parent_zone = _zone(manifest, parent)
             edge = (parent.split(".")[-1], child.split(".")[-1])
-            # Only landing views read sources; every edge goes forward in zones.
+            # Only typed landing tables read sources; every edge goes forward in zones.
             if parent_zone == "source":
                 assert child_zone == "landing", edge
             elif order[parent_zone] > order[child_zone]:
@@ -309,7 +309,7 @@ def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
 
 @pytest.mark.parametrize("source", ["customer_landing", "accelerometer_landing",
                                     "step_trainer_landing"])
-def test_each_landing_source_feeds_exactly_one_landing_view(athena_compiled, source):
+def test_each_landing_source_feeds_exactly_one_typed_landing_table(athena_compiled, source):
     children = athena_compiled.manifest["child_map"][f"source.stedi.landing.{source}"]
     models = [c for c in children if c.startswith("model.")]
     assert models == [f"model.stedi.{source}_typed"]

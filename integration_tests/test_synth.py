@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import assert_every_line_accounted_for, line_accounting
+from scenario import drop_lakehouse_schemas
 
 from stedi import dbt, load, s3, synth
 from stedi.dbt import relations
@@ -24,9 +25,8 @@ from stedi.dbt import relations
 SCALE, SEED = 0.2, 42
 BUCKET = "stedi-synth-test"
 SCHEMA = "stedi_synth_test"
-ZONES = ("landing", "trusted", "curated", "expectations")
 # relation -> (catalog, zone): the landing external tables are in Trino's hive
-# catalog, the typed views and the models in the iceberg catalog (the profile's).
+# catalog, the typed tables and the models in the iceberg catalog (the profile's).
 MODEL_SCHEMAS = {
     **{f"{e}_landing": ("hive", "landing") for e in ("customer", "accelerometer", "step_trainer")},
     **{f"{e}_landing_typed": ("iceberg", "landing")
@@ -66,22 +66,6 @@ def _reference_state(cursor) -> dict:
     return state
 
 
-def _drop_synth_schemas(cursor) -> None:
-    """Drop the stedi_synth_test_* schemas (the landing views live in iceberg, the
-    external tables in hive: both catalogs are visited for every zone)."""
-    for catalog in ("hive", "iceberg"):
-        for zone in ZONES:
-            schema = f"{SCHEMA}_{zone}"
-            cursor.execute(f"select table_name, table_type from {catalog}.information_schema"
-                           f".tables where table_schema = '{schema}'")
-            for table, kind in cursor.fetchall():
-                cursor.execute(f'drop {"view" if kind == "VIEW" else "table"} '
-                               f'{catalog}.{schema}."{table}"')
-                cursor.fetchall()
-            cursor.execute(f"drop schema if exists {catalog}.{schema}")
-            cursor.fetchall()
-
-
 @pytest.fixture(scope="module")
 def synth_built(stack, synth_settings, synth_data):
     folder, expected = synth_data
@@ -99,7 +83,7 @@ def synth_built(stack, synth_settings, synth_data):
         )
         yield stack, expected, reference_before
     finally:
-        _drop_synth_schemas(cursor)
+        drop_lakehouse_schemas(stack.trino, SCHEMA)
         client = s3.client(synth_settings)
         for entity in ("customer", "accelerometer", "step_trainer"):
             for key in s3.list_keys(synth_settings, f"{entity}/landing/"):

@@ -2,7 +2,7 @@
     Why: dbt-external-tables supports neither Athena nor Trino, so the landing
     external tables are declared here, from the `landing` source's YAML, before
     every run (on-run-start). Each table holds one raw JSON line per row; the
-    typed views in models/landing parse it, so a malformed line never fails a
+    typed landing tables in models/landing parse it, so a malformed line never fails a
     query and both engines read the same files the same way.
     Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables).
     dbt also compiles hooks (`dbt compile`, `dbt docs generate`, `dbt show`):
