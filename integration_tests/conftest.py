@@ -11,8 +11,8 @@ it is never copied into the repository.
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 

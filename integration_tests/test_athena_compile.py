@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from conftest import ATHENA_ENV, compile_offline
+
 from stedi.settings import REPO_ROOT
 
 SQLFLUFF = str(Path(sys.executable).parent / "sqlfluff")

@@ -27,7 +27,7 @@ def fingerprint(sc) -> dict[str, tuple]:
     prints = {}
     for model, columns in FINGERPRINT.items():
         row = sc.query(
-            f"select count(*), checksum(to_utf8(concat_ws('|', "
+            "select count(*), checksum(to_utf8(concat_ws('|', "
             + ", ".join(f"cast({c.strip()} as varchar)" for c in columns.split(","))
             + f"))) from {{{model}}}"
         )[0]

@@ -5,13 +5,18 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import (REFERENCE_COUNTS, STEDI, assert_every_line_accounted_for,
-                      line_accounting, scalar)
+from conftest import (
+    REFERENCE_COUNTS,
+    STEDI,
+    assert_every_line_accounted_for,
+    line_accounting,
+    scalar,
+)
 
 from stedi import dbt
 from stedi.dbt import ZONES, qualified
-from stedi.settings import Settings
 from stedi.errors import StackError
+from stedi.settings import Settings
 
 QUALIFIED = {name: qualified(Settings.from_env(), zone, name) for zone, name in ZONES}
 ICEBERG = [name for zone, name in ZONES if zone != "landing"]

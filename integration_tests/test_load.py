@@ -36,7 +36,7 @@ def test_loading_again_replaces_and_never_duplicates(loaded, settings, reference
     shutil.copytree(reference_data / "customer", smaller / "customer")
     accel = smaller / "accelerometer" / "landing"
     accel.mkdir(parents=True)
-    one = sorted((reference_data / "accelerometer" / "landing").glob("*.json"))[0]
+    one = min((reference_data / "accelerometer" / "landing").glob("*.json"))
     shutil.copy(one, accel)
     load.load_landing(bucket_settings, smaller)
     assert s3.list_keys(bucket_settings, "accelerometer/landing/") == [

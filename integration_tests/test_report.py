@@ -10,8 +10,8 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import REFERENCE_COUNTS
+
 from stedi import report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

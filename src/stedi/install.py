@@ -44,7 +44,7 @@ def java_version(java_home: Path) -> tuple[int, ...] | None:
         return None
     try:
         out = subprocess.run(
-            [str(java), "-version"], capture_output=True, text=True, timeout=60
+            [str(java), "-version"], capture_output=True, text=True, timeout=60, check=False,
         ).stderr
     except OSError:
         return None
@@ -100,7 +100,8 @@ def _run(cmd: list[str], what: str, log: Path, env: dict | None = None) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         try:
-            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                  check=False)
         except FileNotFoundError as exc:
             raise StackError(f"{what}: `{cmd[0]}` is not installed ({exc}).") from exc
     if proc.returncode != 0:

@@ -169,9 +169,9 @@ def _bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> s
     height = top + len(rows) * (bar_h + gap) + 10
     peak = max([v for _, v, _ in rows] + [1])
     parts = [
-        f'<svg id="{chart_id}" class="chart" role="img" aria-label="{html.escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">',
+        (f'<svg id="{chart_id}" class="chart" role="img" aria-label="{html.escape(title)}" '
+         f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+         f'viewBox="0 0 {width} {height}">'),
         f'<title>{html.escape(title)}</title>',
         f'<text x="0" y="18" class="chart-title">{html.escape(title)}</text>',
     ]
@@ -180,8 +180,8 @@ def _bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> s
         w = max(1, round((width - label_w - 90) * value / peak))
         parts += [
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{html.escape(label)}</text>',
-            f'<rect class="bar" data-label="{html.escape(label)}" data-value="{value}" '
-            f'x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{colour}"/>',
+            (f'<rect class="bar" data-label="{html.escape(label)}" data-value="{value}" '
+             f'x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{colour}"/>'),
             f'<text class="value" x="{label_w + w + 6}" y="{y + 16}">{value:,}</text>',
         ]
     parts.append("</svg>")
@@ -241,11 +241,11 @@ def render(report: Report) -> str:
         "<title>STEDI lakehouse build report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>STEDI lakehouse build report</h1>",
-        f'<p class="summary"><span>dbt <b>{html.escape(build["command"])}</b> at '
-        f'{html.escape(build["generated_at"])}</span><span>took {build["elapsed"]:.1f}s</span>'
-        f'{status_line}</p>',
-        f"<p>Report written {html.escape(report.generated_at)}; row counts queried "
-        "from the local Trino at that time.</p>",
+        (f'<p class="summary"><span>dbt <b>{html.escape(build["command"])}</b> at '
+         f'{html.escape(build["generated_at"])}</span><span>took {build["elapsed"]:.1f}s</span>'
+         f'{status_line}</p>'),
+        (f"<p>Report written {html.escape(report.generated_at)}; row counts queried "
+         "from the local Trino at that time.</p>"),
         "" if build["command"] == "build" else
         f'<p class="status-warn"><b>The last dbt command was `{html.escape(build["command"])}`, '
         "not `build`: its results are shown. Run `stedi dbt build` for a full report.</b></p>",
@@ -258,8 +258,8 @@ def render(report: Report) -> str:
         '<h2 id="exclusions">Rows excluded by each rule (landing to trusted)</h2>',
         _table(["entity", "rule", "rows excluded"], [list(e) for e in report.exclusions],
                "exclusions"),
-        f'<h2 id="tests">Test results ({len(report.tests) - len(tests_failed)} of '
-        f"{len(report.tests)} passed)</h2>",
+        (f'<h2 id="tests">Test results ({len(report.tests) - len(tests_failed)} of '
+         f"{len(report.tests)} passed)</h2>"),
         _table(["status", "test", "on", "rule", "failing rows", "seconds"], test_rows, "tests"),
         '<h2 id="models">Models and seeds built</h2>',
         _table(["status", "name", "message", "seconds"],

@@ -75,7 +75,7 @@ class TrinoService:
             return False
         try:  # readiness is a real query, not an open port
             return self.query("select 1") == [[1]]
-        except Exception:
+        except Exception:  # noqa: BLE001 -- any failure of the probe means "not ready yet"
             return False
 
     def status(self) -> str:
@@ -95,7 +95,7 @@ class TrinoService:
                 f"--etc-dir={self.settings.trino_etc_dir}",
                 f"--data-dir={self.data_dir}",
             ],
-            capture_output=True, text=True, env=env,
+            capture_output=True, text=True, env=env, check=False,
         )
 
     def start(self, timeout: float = 300.0) -> float:
