@@ -10,20 +10,20 @@ from pathlib import Path
 from stedi.settings import REPO_ROOT
 
 
-def test_sqlfluff_lint_passes_on_models_and_tests():
-    sqlfluff = Path(sys.executable).parent / "sqlfluff"
-    proc = subprocess.run(
-        [str(sqlfluff), "lint", "models", "tests"],
+def _lint(tool: str, *args: str) -> subprocess.CompletedProcess:
+    """Run a linter from this venv at the repo root."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / tool), *args],
         cwd=REPO_ROOT, capture_output=True, text=True, check=False,
     )
+
+
+def test_sqlfluff_lint_passes_on_models_and_tests():
+    proc = _lint("sqlfluff", "lint", "models", "tests")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "All Finished" in proc.stdout
 
 
 def test_ruff_passes_on_the_python_tooling_and_tests():
-    ruff = Path(sys.executable).parent / "ruff"
-    proc = subprocess.run(
-        [str(ruff), "check", "src", "integration_tests"],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-    )
+    proc = _lint("ruff", "check", "src", "integration_tests")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,7 +10,7 @@
 -- (a window over every line) are checked by the integration tests instead.
 with customer_accounting as (
     select
-        count_if(outcome = 'trusted') as trusted_lines,
+        count_if(outcome = 'trusted') as trusted_rows_from_landing,
         count_if(
             outcome is null
             or outcome not in ('trusted', 'excluded', 'rejected')
@@ -39,7 +39,8 @@ consenting_readings as (
 accelerometer_accounting as (
     select
         count(trusted_rows.customer_id) as trusted_rows_from_landing,
-        count_if(trusted_rows.customer_id is null) as readings_missing_from_trusted
+        -- kept readings missing from the trusted table
+        count_if(trusted_rows.customer_id is null) as unexplained_lines
     from consenting_readings
     left join {{ ref('accelerometer_trusted') }} as trusted_rows
         on
@@ -59,8 +60,10 @@ step_readings as (
     where rejection_reason is null
 ),
 
-step_accounting as (
-    select count(*) as trusted_rows_from_landing
+step_trainer_accounting as (
+    select
+        count(*) as trusted_rows_from_landing,
+        0 as unexplained_lines
     from {{ ref('step_trainer_trusted') }} as trusted_rows
     inner join step_readings
         on
@@ -70,36 +73,21 @@ step_accounting as (
 ),
 
 reconciliation as (
-    select
-        'customer_landing' as dataset,
-        (select count(*) from {{ source('landing', 'customer_landing') }}) as landing_lines,
-        (select count(*) from {{ ref('customer_landing_typed') }}) as typed_lines,
-        (select count(*) from {{ ref('customer_trusted') }}) as trusted_rows,
-        customer_accounting.trusted_lines as trusted_rows_from_landing,
-        customer_accounting.unexplained_lines
-    from customer_accounting
-
-    union all
-
-    select
-        'accelerometer_landing' as dataset,
-        (select count(*) from {{ source('landing', 'accelerometer_landing') }}) as landing_lines,
-        (select count(*) from {{ ref('accelerometer_landing_typed') }}) as typed_lines,
-        (select count(*) from {{ ref('accelerometer_trusted') }}) as trusted_rows,
-        trusted_rows_from_landing,
-        readings_missing_from_trusted as unexplained_lines
-    from accelerometer_accounting
-
-    union all
-
-    select
-        'step_trainer_landing' as dataset,
-        (select count(*) from {{ source('landing', 'step_trainer_landing') }}) as landing_lines,
-        (select count(*) from {{ ref('step_trainer_landing_typed') }}) as typed_lines,
-        (select count(*) from {{ ref('step_trainer_trusted') }}) as trusted_rows,
-        trusted_rows_from_landing,
-        0 as unexplained_lines
-    from step_accounting
+    {%- for entity in ['customer', 'accelerometer', 'step_trainer'] %}
+        select
+            '{{ entity }}_landing' as dataset,
+            (
+                select count(*) from {{ source('landing', entity ~ '_landing') }}
+            ) as landing_lines,
+            (select count(*) from {{ ref(entity ~ '_landing_typed') }}) as typed_lines,
+            (select count(*) from {{ ref(entity ~ '_trusted') }}) as trusted_rows,
+            accounting.trusted_rows_from_landing,
+            accounting.unexplained_lines
+        from {{ entity }}_accounting as accounting
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 )
 
 select *
