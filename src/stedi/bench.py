@@ -263,6 +263,21 @@ def _median(values):
     return statistics.median(values) if values else None
 
 
+def model_summary(builds: list[dict], expected: dict) -> dict:
+    """Per model (typed landing tables and the five outputs): median seconds over
+    the builds, rows/s, and the peak memory of its query."""
+    models = TYPED_MODELS + MODELS
+    seconds = {m: _median([b["model_s"].get(m, 0.0) for b in builds]) for m in models}
+    return {
+        "model_median_s": seconds,
+        "model_rows_per_s": {m: expected.get(m, 0) / s if s else None
+                             for m, s in seconds.items()},
+        "model_peak_memory_bytes": {
+            m: max(b["trino"]["models"].get(m, {}).get("peak_memory_bytes", 0)
+                   for b in builds) for m in models},
+    }
+
+
 def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: int,
                 seed: int, incremental: bool, references: bool) -> dict:
     bench = _bench_settings(settings)
@@ -326,7 +341,6 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         load.load_landing(bench, data)   # leave the base data set loaded
 
     wall = _median([b["wall_s"] for b in builds])
-    per_model = {m: _median([b["model_s"].get(m, 0.0) for b in builds]) for m in MODELS}
     result = {
         "scale": scale, "seed": seed, "repeats": repeats, "ref_repeats": ref_repeats,
         "landing_rows": landing_rows, "expected": expected,
@@ -336,16 +350,11 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             "models_median_s": _median([b["models_total_s"] for b in builds]),
             "tests_median_s": _median([b["tests_total_s"] for b in builds]),
             "landing_rows_per_s": landing_rows / wall,
-            "model_median_s": per_model,
-            "model_rows_per_s": {m: expected[m] / s if s else None
-                                 for m, s in per_model.items()},
+            **model_summary(builds, expected),
             "trino_query_peak_memory_bytes": max(b["trino"]["peak_memory_bytes"]
                                                  for b in builds),
             "trino_heap_peak_bytes": max(b["trino_heap_peak_bytes"] for b in builds),
             "trino_rss_peak_bytes": max(b["trino_rss_peak_bytes"] for b in builds),
-            "model_peak_memory_bytes": {
-                m: max(b["trino"]["models"].get(m, {}).get("peak_memory_bytes", 0)
-                       for b in builds) for m in MODELS},
             "trino_cpu_median_s": _median([b["trino"]["cpu_s"] for b in builds]),
             "runs": builds,
         },
@@ -413,12 +422,10 @@ def markdown(results: dict) -> str:
         for m in TYPED_MODELS + MODELS:
             spark = r["references"].get("spark", {}).get("job_median_s", {}).get(m)
             duck = r["references"].get("duckdb", {}).get("job_median_s", {}).get(m)
-            seconds = _median([b["model_s"].get(m, 0.0) for b in d["runs"]])
-            rows_out = r["expected"].get(m, 0)
             per_model.append(
-                f"| {r['scale']:g} | {m} | {seconds:.2f} | "
-                f"{rows_out:,} | {rows_out / seconds if seconds else 0:,.0f} | "
-                f"{_mb(d['model_peak_memory_bytes'].get(m, 0))} | "
+                f"| {r['scale']:g} | {m} | {d['model_median_s'][m]:.2f} | "
+                f"{r['expected'].get(m, 0):,} | {d['model_rows_per_s'][m] or 0:,.0f} | "
+                f"{_mb(d['model_peak_memory_bytes'][m])} | "
                 + (f"{spark:.2f} | " if spark is not None else "- | ")
                 + (f"{duck:.2f} |" if duck is not None else "- |")
             )
