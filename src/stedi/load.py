@@ -61,7 +61,9 @@ def load_landing(settings: Settings, folder: Path) -> dict[str, int]:
             client.delete_object(Bucket=settings.bucket, Key=key)
         for key, path in wanted.items():
             digest = sha256(path)
-            if key in present and s3.object_metadata(settings, key).get("sha256") == digest:
+            stored = (client.head_object(Bucket=settings.bucket, Key=key).get("Metadata", {})
+                      if key in present else {})
+            if stored.get("sha256") == digest:
                 continue
             client.upload_file(str(path), settings.bucket, key,
                                ExtraArgs={"Metadata": {"sha256": digest}})

@@ -40,8 +40,3 @@ def list_keys(settings: Settings, prefix: str) -> list[str]:
     ):
         keys += [obj["Key"] for obj in page.get("Contents", [])]
     return keys
-
-
-def object_metadata(settings: Settings, key: str) -> dict[str, str]:
-    """The user metadata (x-amz-meta-*) of an object."""
-    return client(settings).head_object(Bucket=settings.bucket, Key=key).get("Metadata", {})
