@@ -1,15 +1,22 @@
 {#
     Why: a landing file delivered again under the same name (`stedi load`
-    replaces files) carries a newer modified time, so the next incremental run
-    parses it again. Its earlier lines must go first or they would be counted
-    twice. Used as a typed landing table's pre-hook (nothing on a full refresh).
-    Arguments: relation (the typed table), landing (its landing source).
+    replaces changed files) carries a newer modified time, so the next
+    incremental run parses it again. Its earlier lines must go first or they
+    would be counted twice. The pre-hook of every typed landing table (folder
+    config in dbt_project.yml); nothing on a full refresh.
+    Argument: relation (the typed table). Its landing source is the one source
+    the model reads.
 #}
-{% macro delete_redelivered_landing_lines(relation, landing) -%}
+{% macro delete_redelivered_landing_lines(relation) -%}
     {%- if is_incremental() %}
+        {%- if model.sources | length != 1 %}
+            {{ exceptions.raise_compiler_error(
+                model.name ~ ': a typed landing table reads exactly one landing source, not '
+                ~ model.sources | length) }}
+        {%- endif %}
     delete from {{ relation }}
     where source_file in (
-        select "$path" from {{ landing }}
+        select "$path" from {{ source(*model.sources[0]) }}
         where {{ new_landing_files() }}
     )
     {%- endif %}

@@ -1,17 +1,11 @@
 -- One row per landing line of accelerometer/landing/, parsed and typed, with
 -- the reason the line is rejected (null when usable). No line is dropped here.
 -- `user` and `timestamp` are reserved words: renamed to email / reading_epoch_ms.
--- Incremental: a run parses only the landing files modified since the newest
--- file the table holds (a file delivered again replaces its earlier lines).
+-- Incremental (folder config in dbt_project.yml): a run parses only the landing
+-- files modified since the newest file the table holds (a file delivered again
+-- replaces its earlier lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_redelivered_landing_lines(this, source('landing', 'accelerometer_landing')) }}",
-) }}
-
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'accelerometer_landing') }}

@@ -1,14 +1,8 @@
 -- One row per landing line of customer/landing/, parsed and typed, with the
 -- reason the line is rejected (null when usable). No line is dropped here.
--- Incremental: a run parses only the landing files modified since the newest
--- file the table holds (a file delivered again replaces its earlier lines).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_redelivered_landing_lines(this, source('landing', 'customer_landing')) }}",
-) }}
-
+-- Incremental (folder config in dbt_project.yml): a run parses only the landing
+-- files modified since the newest file the table holds (a file delivered again
+-- replaces its earlier lines).
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'customer_landing') }}

@@ -1,16 +1,10 @@
 -- One row per landing line of step_trainer/landing/, parsed and typed, with
 -- the reason the line is rejected (null when usable). No line is dropped here.
--- Incremental: a run parses only the landing files modified since the newest
--- file the table holds (a file delivered again replaces its earlier lines).
+-- Incremental (folder config in dbt_project.yml): a run parses only the landing
+-- files modified since the newest file the table holds (a file delivered again
+-- replaces its earlier lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_redelivered_landing_lines(this, source('landing', 'step_trainer_landing')) }}",
-) }}
-
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'step_trainer_landing') }}
