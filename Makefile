@@ -31,7 +31,7 @@ status: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/sqlfluff lint models tests
-	$(VENV)/bin/ruff check src integration_tests
+	$(VENV)/bin/ruff check src benchmarks integration_tests
 
 docs: $(VENV)/.installed
 	$(STEDI) dbt docs generate

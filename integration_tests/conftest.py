@@ -19,8 +19,12 @@ from pathlib import Path
 import pytest
 
 from stedi import dbt, load
-from stedi.settings import REPO_ROOT, Settings
+from stedi.settings import Settings
 from stedi.stack import Stack
+
+# The checkout under test (the tool itself finds it from the working directory or
+# STEDI_PROJECT_DIR: see stedi.settings.project_dir and test_cli.py).
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 REFERENCE_DATA = Path(
     os.environ.get("STEDI_REFERENCE_DATA", REPO_ROOT.parent / "shared" / "data" / "stedi")

@@ -16,9 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ATHENA_ENV, compile_offline
-
-from stedi.settings import REPO_ROOT
+from conftest import ATHENA_ENV, REPO_ROOT, compile_offline
 
 SQLFLUFF = str(Path(sys.executable).parent / "sqlfluff")
 

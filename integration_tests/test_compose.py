@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import yaml
+from conftest import REPO_ROOT
 
-from stedi.settings import MINIO_VERSION, REPO_ROOT, TRINO_VERSION
+from stedi.settings import MINIO_VERSION, TRINO_VERSION
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

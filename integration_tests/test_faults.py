@@ -8,10 +8,9 @@ import signal
 import subprocess
 import time
 
-from conftest import REFERENCE_COUNTS
+from conftest import REFERENCE_COUNTS, REPO_ROOT
 
 from stedi import dbt
-from stedi.settings import REPO_ROOT
 
 MODELS = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
           "customers_curated", "machine_learning_curated"]

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 import jinja2
 import pytest
 import yaml
-from conftest import ATHENA_ENV
-
-from stedi.settings import REPO_ROOT
+from conftest import ATHENA_ENV, REPO_ROOT
 
 BUCKET = ATHENA_ENV["STEDI_BUCKET"]
 ZONES = ("landing", "trusted", "curated")

@@ -8,8 +8,7 @@ import re
 import subprocess
 
 import pytest
-
-from stedi.settings import REPO_ROOT
+from conftest import REPO_ROOT
 
 # Values that look like secrets but are documented local-development defaults.
 DEV_DEFAULTS = {"stedi-dev-secret", "minioadmin"}

@@ -17,13 +17,17 @@ never touched. Then:
 - every engine's row counts against the generator's expected_counts.json.
 
 Results are merged into <report-dir>/benchmark_results.json (keyed by N) and
-plotted to <report-dir>/benchmarks.png; a Markdown table is printed.
+plotted to <report-dir>/benchmarks.png; a Markdown table is printed. The
+report dir is target/bench unless --report-dir says otherwise: docs/ is only
+written when asked (`--report-dir docs`, after a full run worth publishing).
 
     stedi bench --scales 1,10 --repeats 3
+    stedi bench --scales 1,10,100 --repeats 3 --report-dir docs
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -38,9 +42,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt, load, synth
+from stedi import dbt, install, load, synth
 from stedi.errors import StackError
-from stedi.settings import REPO_ROOT, Settings
+from stedi.settings import Settings
+from stedi.stack import Stack
 from stedi.trino import TrinoService
 
 BENCH_BUCKET = "stedi-bench"
@@ -51,7 +56,10 @@ MODELS = ("customer_trusted", "accelerometer_trusted", "customers_curated",
 # parse the JSON inside their jobs).
 TYPED_MODELS = ("customer_landing_typed", "accelerometer_landing_typed",
                 "step_trainer_landing_typed")
-SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
+# The Java versions Spark 4 runs on (Trino's JDK >= 24 is too new for it).
+SPARK_JAVA_MAJORS = (17, 21)
+# dbt's --target-path for the benchmark's builds, inside the project directory;
+# also the default report dir.
 TARGET_PATH = "target/bench"
 
 
@@ -68,6 +76,30 @@ def machine() -> dict:
     cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
     return {"nproc": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
             "cpu": cpu.group(1).strip() if cpu else "?"}
+
+
+def spark_java_home() -> Path:
+    """A JAVA_HOME Spark runs on: $STEDI_SPARK_JAVA_HOME, $JAVA_HOME, the `java` on
+    PATH, or any JDK under /usr/lib/jvm; a StackError listing what was found."""
+    candidates = [Path(os.environ[var]) for var in ("STEDI_SPARK_JAVA_HOME", "JAVA_HOME")
+                  if os.environ.get(var)]
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parents[1])
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        candidates += sorted(jvm.iterdir())
+    seen = []
+    for home in candidates:
+        version = install.java_version(home)
+        if version and version[0] in SPARK_JAVA_MAJORS:
+            return home
+        seen.append(f"{home} ({'.'.join(map(str, version)) if version else 'no java'})")
+    raise StackError(
+        "the PySpark reference needs a JDK " + " or ".join(map(str, SPARK_JAVA_MAJORS))
+        + "; none found. Looked at: " + ("; ".join(seen) or "nothing")
+        + ". Set STEDI_SPARK_JAVA_HOME, or run with --no-references."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -221,7 +253,7 @@ def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path) -> dict
     with Sampler([trino.pid()], settings.trino_url) as sampler, log_file.open("a") as log:
         dbt.run_dbt(args, bench, log=log)
     wall = time.monotonic() - start
-    results = json.loads((REPO_ROOT / TARGET_PATH / "run_results.json").read_text())
+    results = json.loads((settings.project_dir / TARGET_PATH / "run_results.json").read_text())
     models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]
               if r["unique_id"].startswith("model.")}
     tests = sum(r["execution_time"] for r in results["results"]
@@ -237,12 +269,12 @@ def reference(engine: str, landing: Path, work: Path) -> dict:
     out, result = work / f"{engine}-out", work / f"{engine}-result.json"
     env = dict(os.environ)
     if engine == "spark":
-        env.setdefault("JAVA_HOME", SPARK_JAVA_HOME)
+        env["JAVA_HOME"] = str(spark_java_home())
     load_before = _loadavg()
     start = time.monotonic()
     with (work / f"{engine}.log").open("a") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "stedi.bench_refs", engine, "--landing", str(landing),
+            [sys.executable, "-m", "stedi_bench.bench_refs", engine, "--landing", str(landing),
              "--out", str(out), "--result", str(result)],
             stdout=log, stderr=subprocess.STDOUT, env=env,
         )
@@ -468,7 +500,8 @@ def plot(results: dict, path: Path) -> None:
 
 def run(settings: Settings, scales: list[float], *, repeats: int = 3,
         ref_repeats: int | None = None, seed: int = 42, incremental: bool = True,
-        references: bool = True, report_dir: Path = REPO_ROOT / "docs") -> dict:
+        references: bool = True, report_dir: Path | None = None) -> dict:
+    report_dir = report_dir or settings.project_dir / TARGET_PATH
     report_dir.mkdir(parents=True, exist_ok=True)
     store = report_dir / "benchmark_results.json"
     saved = json.loads(store.read_text()) if store.exists() else {"results": {}}
@@ -482,3 +515,36 @@ def run(settings: Settings, scales: list[float], *, repeats: int = 3,
         store.write_text(json.dumps(saved, indent=1) + "\n")
     plot(saved["results"], report_dir / "benchmarks.png")
     return saved["results"]
+
+
+# --------------------------------------------------------------------------
+# Command line (`stedi bench ARGS` hands ARGS to main)
+# --------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    b = argparse.ArgumentParser(prog="stedi bench",
+                                description="time dbt on Trino vs PySpark vs DuckDB at scales N")
+    b.add_argument("--scales", default="1,10", help="comma-separated scale factors")
+    b.add_argument("--repeats", type=int, default=3, help="full dbt builds per scale")
+    b.add_argument("--ref-repeats", type=int, help="PySpark/DuckDB runs (default: --repeats)")
+    b.add_argument("--seed", type=int, default=42)
+    b.add_argument("--no-incremental", action="store_true")
+    b.add_argument("--no-references", action="store_true", help="skip PySpark and DuckDB")
+    b.add_argument("--report-dir",
+                   help=f"where benchmark_results.json and benchmarks.png go (default: "
+                        f"<project>/{TARGET_PATH}; `docs` publishes them)")
+    return b
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    Stack(settings).up()
+    results = run(
+        settings, [float(s) for s in args.scales.split(",")], repeats=args.repeats,
+        ref_repeats=args.ref_repeats, seed=args.seed,
+        incremental=not args.no_incremental, references=not args.no_references,
+        report_dir=Path(args.report_dir).resolve() if args.report_dir else None,
+    )
+    print(markdown(results))
+    return 1 if any(r["mismatches"] for r in results.values()) else 0

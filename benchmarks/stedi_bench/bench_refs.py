@@ -15,8 +15,8 @@ the same rules as the dbt models, and write each as Parquet:
 Run as a script (the benchmark starts each in its own process, so that its
 memory can be measured as a process tree):
 
-    python -m stedi.bench_refs spark  --landing DIR --out DIR --result FILE.json
-    python -m stedi.bench_refs duckdb --landing DIR --out DIR --result FILE.json
+    python -m stedi_bench.bench_refs spark  --landing DIR --out DIR --result FILE.json
+    python -m stedi_bench.bench_refs duckdb --landing DIR --out DIR --result FILE.json
 
 The result file holds seconds per output, the start-up seconds and the row
 count of every output.
@@ -210,7 +210,7 @@ def run_duckdb(landing: Path, out: Path) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m stedi.bench_refs")
+    p = argparse.ArgumentParser(prog="python -m stedi_bench.bench_refs")
     p.add_argument("engine", choices=["spark", "duckdb"])
     p.add_argument("--landing", required=True)
     p.add_argument("--out", required=True)

@@ -9,6 +9,7 @@
     stedi report [--output FILE]       HTML report of the last build (target/report.html)
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
+                                       (the benchmarks/ package: pip install -e benchmarks)
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -120,18 +121,17 @@ def cmd_synth(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from stedi import bench  # needs the `bench` extra (pyspark, duckdb, matplotlib)
-
-    settings = _settings(args)
-    Stack(settings).up()
-    results = bench.run(
-        settings, [float(s) for s in args.scales.split(",")], repeats=args.repeats,
-        ref_repeats=args.ref_repeats, seed=args.seed,
-        incremental=not args.no_incremental, references=not args.no_references,
-        report_dir=Path(args.report_dir),
-    )
-    print(bench.markdown(results))
-    return 1 if any(r["mismatches"] for r in results.values()) else 0
+    """The benchmark is its own package (benchmarks/), installed only where it is run."""
+    try:
+        from stedi_bench.bench import main as bench_main
+    except ModuleNotFoundError as exc:
+        if exc.name != "stedi_bench":
+            raise
+        raise StackError(
+            "`stedi bench` needs the benchmark package: from the project directory run "
+            "`.venv/bin/pip install -e benchmarks` (PySpark, DuckDB, matplotlib)."
+        ) from exc
+    return bench_main(args.bench_args)
 
 
 def cmd_dbt(args) -> int:
@@ -172,15 +172,9 @@ def parser() -> argparse.ArgumentParser:
                    help="number customers from here (for an added part)")
     y.add_argument("--part", default="p0", help="file-name part, e.g. delta")
     y.set_defaults(func=cmd_synth)
-    b = sub.add_parser("bench", help="time dbt on Trino vs PySpark vs DuckDB at scales N")
-    b.add_argument("--scales", default="1,10", help="comma-separated scale factors")
-    b.add_argument("--repeats", type=int, default=3, help="full dbt builds per scale")
-    b.add_argument("--ref-repeats", type=int, help="PySpark/DuckDB runs (default: --repeats)")
-    b.add_argument("--seed", type=int, default=42)
-    b.add_argument("--no-incremental", action="store_true")
-    b.add_argument("--no-references", action="store_true", help="skip PySpark and DuckDB")
-    b.add_argument("--report-dir", default=str(Path(__file__).resolve().parents[2] / "docs"),
-                   help="where benchmark_results.json and benchmarks.png go")
+    b = sub.add_parser("bench", add_help=False,
+                       help="time dbt on Trino vs PySpark vs DuckDB (`stedi bench --help`)")
+    b.add_argument("bench_args", nargs=argparse.REMAINDER)
     b.set_defaults(func=cmd_bench)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
@@ -189,7 +183,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark package parses its own options
+        args = argparse.Namespace(func=cmd_bench, bench_args=argv[1:])
+    else:
+        args = parser().parse_args(argv)
     try:
         return args.func(args)
     except StackError as exc:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from stedi.errors import StackError
-from stedi.settings import REPO_ROOT, Settings
+from stedi.settings import Settings
 from stedi.trino import TrinoService
 
 # (zone, relation) for the row-count table, in lineage order.
@@ -54,7 +54,7 @@ def profiles_dir(settings: Settings) -> Path:
         return Path(os.environ["DBT_PROFILES_DIR"])
     folder = settings.state_dir / "dbt-profile"
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO_ROOT / "profiles.yml.example", folder / "profiles.yml")
+    shutil.copyfile(settings.project_dir / "profiles.yml.example", folder / "profiles.yml")
     return folder
 
 
@@ -80,7 +80,7 @@ def run_dbt(
     """
     settings = settings or Settings.from_env()
     proc = subprocess.Popen(
-        [dbt_executable(), *args], cwd=REPO_ROOT, env=dbt_env(settings),
+        [dbt_executable(), *args], cwd=settings.project_dir, env=dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines = []
@@ -95,7 +95,7 @@ def run_dbt(
         failures = [ln.rstrip() for ln in lines if re.search(r"ERROR|FAIL|Error", ln)]
         raise StackError(
             f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
-            f"see {REPO_ROOT / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])
+            f"see {settings.project_dir / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])
         )
     return "".join(lines)
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi.errors import StackError
-from stedi.settings import REPO_ROOT
+from stedi.settings import project_dir
 
 ZONES = ("landing", "trusted", "curated")
 ZONE_COLOURS = {"landing": "#8c6d31", "trusted": "#31688e", "curated": "#35b779"}
@@ -100,7 +100,7 @@ def _exclusions(count: _Counter) -> list[tuple[str, str, int]]:
 
 
 def gather(trino, target_path: Path | None = None) -> Report:
-    target_path = target_path or REPO_ROOT / "target"
+    target_path = target_path or project_dir() / "target"
     run_results = _load(target_path, "run_results.json")
     manifest = _load(target_path, "manifest.json")
     relations = _relations(manifest)
@@ -271,7 +271,7 @@ def render(report: Report) -> str:
 
 
 def write_report(trino, output: Path | None = None, target_path: Path | None = None) -> Path:
-    output = output or (target_path or REPO_ROOT / "target") / "report.html"
+    output = output or (target_path or project_dir() / "target") / "report.html"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(gather(trino, target_path)), encoding="utf-8")
     return output

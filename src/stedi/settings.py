@@ -6,6 +6,10 @@ the tests, CI and docker-compose.yml agree without editing files.
     >>> s = Settings.from_env()
     >>> s.trino_url
     'http://127.0.0.1:8080'
+
+The project directory (dbt_project.yml, profiles.yml.example, stack/) is not
+where the package is installed: it is $STEDI_PROJECT_DIR, or else the current
+directory or the nearest parent holding this project's dbt_project.yml.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from stedi.errors import StackError
+
+# dbt_project.yml's `name:`: how the project directory is recognised.
+DBT_PROJECT_NAME = "stedi"
 
 # Pinned versions. Trino 476 is the newest server tarball on Maven Central.
 TRINO_VERSION = "476"
@@ -36,6 +43,40 @@ def _env(name: str, default: str) -> str:
     return value if value else default
 
 
+def _is_project(folder: Path) -> bool:
+    try:
+        text = (folder / "dbt_project.yml").read_text()
+    except OSError:
+        return False
+    return any(line.split("#")[0].strip() in (f"name: {DBT_PROJECT_NAME}",
+                                              f"name: '{DBT_PROJECT_NAME}'",
+                                              f'name: "{DBT_PROJECT_NAME}"')
+               for line in text.splitlines())
+
+
+def project_dir() -> Path:
+    """$STEDI_PROJECT_DIR, else the current directory or its nearest parent that
+    holds this dbt project; a StackError saying where it looked otherwise."""
+    configured = os.environ.get("STEDI_PROJECT_DIR")
+    if configured:
+        folder = Path(configured).expanduser().resolve()
+        if not _is_project(folder):
+            raise StackError(
+                f"STEDI_PROJECT_DIR={configured} is not the STEDI project: no dbt_project.yml "
+                f"with `name: {DBT_PROJECT_NAME}` there."
+            )
+        return folder
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if _is_project(folder):
+            return folder
+    raise StackError(
+        f"no STEDI project found in {cwd} or its parents (a dbt_project.yml with "
+        f"`name: {DBT_PROJECT_NAME}`). Run stedi inside the project checkout, or set "
+        "STEDI_PROJECT_DIR=/path/to/the/checkout."
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     cache_dir: Path
@@ -47,19 +88,23 @@ class Settings:
     minio_port: int
     minio_console_port: int
     trino_port: int
+    # The checkout: dbt_project.yml, profiles.yml.example, stack/ (see project_dir()).
+    project_dir: Path
+    # The committed Trino config (shared with docker-compose.yml).
+    trino_etc_dir: Path
     trino_host: str = "127.0.0.1"
     minio_host: str = "127.0.0.1"
-    trino_etc_dir: Path = REPO_ROOT / "stack" / "trino" / "etc"
     # dbt's target schema: zones are <schema>_landing, <schema>_trusted, …
     dbt_schema: str = "stedi"
 
     @classmethod
     def from_env(cls) -> Settings:
         cache = Path(_env("STEDI_CACHE_DIR", str(Path.home() / ".cache" / "stedi")))
+        project = project_dir()
         return cls(
             cache_dir=cache,
-            state_dir=Path(_env("STEDI_STATE_DIR", str(REPO_ROOT / ".stack"))),
-            data_dir=Path(_env("STEDI_DATA_DIR", str(REPO_ROOT / "data" / "stedi"))),
+            state_dir=Path(_env("STEDI_STATE_DIR", str(project / ".stack"))),
+            data_dir=Path(_env("STEDI_DATA_DIR", str(project / "data" / "stedi"))),
             bucket=_env("STEDI_BUCKET", "stedi-lake"),
             minio_user=_env("MINIO_ROOT_USER", "stedi"),
             minio_password=_env("MINIO_ROOT_PASSWORD", "stedi-dev-secret"),
@@ -68,6 +113,8 @@ class Settings:
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
             dbt_schema=_env("STEDI_SCHEMA", "stedi"),
+            project_dir=project,
+            trino_etc_dir=project / "stack" / "trino" / "etc",
         )
 
     @property

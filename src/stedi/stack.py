@@ -1,13 +1,13 @@
 """The local stack as a whole: MinIO, then Trino, then the bucket.
 
     >>> from stedi.settings import Settings
-    >>> with running_stack(Settings.from_env()) as stack:
-    ...     stack.trino.query("show catalogs")
+    >>> stack = Stack(Settings.from_env())
+    >>> stack.up()                      # installs what is missing, waits until ready
+    >>> stack.trino.query("show catalogs")
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
 from dataclasses import dataclass
@@ -49,18 +49,3 @@ class Stack:
     def status(self) -> dict[str, str]:
         return {"minio": self.minio.status(), "trino": self.trino.status()}
 
-
-@contextlib.contextmanager
-def running_stack(settings: Settings, *, stop: bool = False):
-    """Bring the stack up; on a failed start stop what did start."""
-    stack = Stack(settings)
-    try:
-        stack.up()
-    except BaseException:
-        stack.down()
-        raise
-    try:
-        yield stack
-    finally:
-        if stop:
-            stack.down()

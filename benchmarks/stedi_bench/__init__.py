@@ -1,0 +1,1 @@
+"""The STEDI benchmark: dbt on Trino vs PySpark vs DuckDB (see bench.py)."""
