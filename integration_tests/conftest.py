@@ -79,7 +79,9 @@ def build_artifacts(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built(loaded, settings, build_artifacts) -> Stack:
-    dbt.run_dbt(["build", "--full-refresh"], settings)
+    # The reference data, named explicitly: its exact counts are asserted.
+    dbt.run_dbt(["build", "--full-refresh", "--vars", "{expectations_dataset: reference}"],
+                settings)
     for name in ("run_results.json", "manifest.json"):
         shutil.copyfile(REPO_ROOT / "target" / name, build_artifacts / name)
     return loaded

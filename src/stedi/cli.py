@@ -76,7 +76,10 @@ def cmd_build(args) -> int:
     stack.up()
     load.load_landing(settings, settings.data_dir)
     start = time.monotonic()
-    dbt.run_dbt(["build", *(["--full-refresh"] if args.full_refresh else [])], settings)
+    dbt_args = ["build", *(["--full-refresh"] if args.full_refresh else [])]
+    if args.expect:  # exact counts of a named dataset (seeds/expected_row_counts.csv)
+        dbt_args += ["--vars", f"{{expectations_dataset: {args.expect}}}"]
+    dbt.run_dbt(dbt_args, settings)
     print(f"\n[stedi] dbt build took {time.monotonic() - start:.1f}s\n", file=sys.stderr)
     print(dbt.format_counts(dbt.row_counts(stack.trino)))
     return 0
@@ -156,6 +159,10 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         if name == "build":
             c.add_argument("--full-refresh", action="store_true")
+            c.add_argument("--expect", metavar="DATASET",
+                           help="assert the exact counts of a dataset named in "
+                                "seeds/expected_row_counts.csv, e.g. reference "
+                                "(env STEDI_EXPECTATIONS; default: report counts only)")
     g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
     g.add_argument("--execute", action="store_true", help="run the statements")
     g.set_defaults(func=cmd_purge)
