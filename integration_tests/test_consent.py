@@ -7,6 +7,7 @@ import pytest
 from scenario import Scenario, customer, reading, step
 
 from stedi import dbt, s3
+from stedi.errors import StackError
 
 A, B = "a@example.com", "b@example.com"
 PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
@@ -81,8 +82,14 @@ def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(
                         f" where customer_id = '{a}'")[0][0]
     assert old >= 1
 
+    # The purge check reads the same metadata: it fails on this state ...
+    with pytest.raises(StackError):
+        dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
+    # (the purge runs it after its statements, and would fail if they left any)
     dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
                 consent.settings, quiet=True)
+    # ... and passes after the purge.
+    dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
     for model in PROTECTED:
         table = consent.table(model)
         assert consent.query(f'select count(*) from {table[:-1]}$snapshots"')[0][0] == 1, model

@@ -98,7 +98,7 @@ def test_make_lakehouse_on_own_data_ends_with_exit_0_and_the_row_counts(
     assert own_lakehouse.returncode == 0, own_lakehouse.stdout[-3000:] + own_lakehouse.stderr[-3000:]
     printed = {}
     for line in own_lakehouse.stdout.strip().splitlines()[-8:]:
-        zone, table, rows = line.split()
+        _zone, table, rows = line.split()
         printed[table] = int(rows.replace(",", ""))
     actual = {name: rows for _, name, rows in dbt.row_counts(stack.trino, SCHEMA)}
     assert printed == actual  # the table tells what the lakehouse holds

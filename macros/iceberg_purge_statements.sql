@@ -1,26 +1,57 @@
 {#
     Why: the statements that make an Iceberg table's deletions physical differ
-    by engine. Returns a list of SQL statements for one table.
+    by engine. Returns, for one table, a list of statements, each a dict:
+    sql, and more_runs (the Athena operation, 'optimize' or 'vacuum', that may
+    answer ICEBERG_<OP>_MORE_RUNS_NEEDED and must then run again; else none).
     Argument: relation (an Iceberg table).
 #}
 {% macro iceberg_purge_statements(relation) -%}
     {{ return(adapter.dispatch('iceberg_purge_statements', 'stedi')(relation)) }}
 {%- endmacro %}
 
+{#- Trino: https://trino.io/docs/current/connector/iceberg.html (ALTER TABLE
+    EXECUTE optimize / expire_snapshots / remove_orphan_files); the local
+    catalog sets both min-retention properties to 0s. -#}
 {% macro trino__iceberg_purge_statements(relation) -%}
     {{ return([
-        'alter table ' ~ relation ~ ' execute optimize',
-        "alter table " ~ relation ~ " execute expire_snapshots(retention_threshold => '0s')",
-        "alter table " ~ relation ~ " execute remove_orphan_files(retention_threshold => '0s')",
+        {'sql': 'alter table ' ~ relation ~ ' execute optimize', 'more_runs': none},
+        {'sql': "alter table " ~ relation
+            ~ " execute expire_snapshots(retention_threshold => '0s')", 'more_runs': none},
+        {'sql': "alter table " ~ relation
+            ~ " execute remove_orphan_files(retention_threshold => '0s')", 'more_runs': none},
     ]) }}
 {%- endmacro %}
 
+{#- Athena (every form from the AWS docs, see docs/athena.md):
+    1. ALTER TABLE ... SET TBLPROPERTIES is Hive DDL: backticks, `db`.`table`,
+       no catalog (querying-iceberg-alter-table-set-properties.html; dbt-athena
+       renders its own ALTERs with relation.render_hive()). It makes OPTIMIZE
+       rewrite every file that qualifies, however few
+       (optimize_rewrite_data_file_threshold default 5 files and
+       optimize_rewrite_delete_file_threshold default 2 would leave a small
+       table's files, withdrawn rows included, in place), and makes VACUUM
+       expire every snapshot but the current one: vacuum_max_snapshot_age_seconds
+       takes any positive number of seconds (default 432000; no minimum is
+       documented), vacuum_min_snapshots_to_keep default 1
+       (querying-iceberg-creating-tables.html, table properties; vacuum-statement.html).
+    2. OPTIMIZE [db_name.]table_name REWRITE DATA USING BIN_PACK
+       (optimize-statement.html), and
+    3. VACUUM [database_name.]target_table, the table name in backticks and the
+       database name bare, as the VACUUM page shows (double quotes do not work
+       there) (vacuum-statement.html).
+    Both may need several runs on a big table (ICEBERG_OPTIMIZE_MORE_RUNS_NEEDED,
+    ICEBERG_VACUUM_MORE_RUNS_NEEDED): dbt-athena's
+    adapter.run_operation_with_potential_multiple_runs repeats them. -#}
 {% macro athena__iceberg_purge_statements(relation) -%}
-    {# Athena: VACUUM expires snapshots older than vacuum_max_snapshot_age_seconds
-       and removes orphan files; set the age to its minimum first. #}
+    {%- set bare = relation.schema ~ '.' ~ relation.identifier -%}
     {{ return([
-        'optimize ' ~ relation ~ ' rewrite data using bin_pack',
-        "alter table " ~ relation ~ " set tblproperties ('vacuum_max_snapshot_age_seconds'='60')",
-        'vacuum ' ~ relation,
+        {'sql': "alter table " ~ relation.render_hive() ~ " set tblproperties ("
+            ~ "'optimize_rewrite_data_file_threshold'='1', "
+            ~ "'optimize_rewrite_delete_file_threshold'='1', "
+            ~ "'vacuum_min_snapshots_to_keep'='1', "
+            ~ "'vacuum_max_snapshot_age_seconds'='1')", 'more_runs': none},
+        {'sql': 'optimize ' ~ bare ~ ' rewrite data using bin_pack', 'more_runs': 'optimize'},
+        {'sql': 'vacuum ' ~ relation.schema ~ '.`' ~ relation.identifier ~ '`',
+         'more_runs': 'vacuum'},
     ]) }}
 {%- endmacro %}

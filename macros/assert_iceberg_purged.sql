@@ -1,0 +1,47 @@
+{#
+    Why: a purge that silently did nothing (a skipped rewrite, a threshold, a
+    missing s3:DeleteObject permission: Athena's VACUUM then "succeeds" without
+    deleting) would leave a withdrawn customer's rows in files. Run after the
+    purge statements, this reads the table's own Iceberg metadata
+    ("<table>$snapshots", "<table>$files": Trino and Athena both expose them;
+    Athena: querying-iceberg-table-metadata.html) and fails, naming the table,
+    unless
+      - exactly one snapshot is left (none older to time-travel to),
+      - no delete file is referenced (deleted rows no longer sit in data files),
+      - if the table referenced delete files before the purge, none of the
+        files it referenced then is referenced now (every file that could hold
+        a removed row was rewritten). Without deletes, files may stay: they
+        hold no removed row.
+    Arguments: relation; before (the result of iceberg_files_query(relation)
+    run before the purge; none: check only the first two conditions).
+#}
+{% macro assert_iceberg_purged(relation, before=none) %}
+    {%- set snapshots = run_query(
+        'select count(*) from ' ~ iceberg_metadata_table(relation, 'snapshots')
+    ).columns[0].values()[0] -%}
+    {%- set after = run_query(iceberg_files_query(relation)) -%}
+    {%- set had_deletes = before is not none
+        and before.columns[1].values() | reject('equalto', 0) | list | length > 0 -%}
+    {%- set problems = [] -%}
+    {%- if snapshots != 1 -%}
+        {%- do problems.append(snapshots ~ ' snapshots left, expected 1') -%}
+    {%- endif -%}
+    {%- set delete_files = after.columns[1].values() | reject('equalto', 0) | list | length -%}
+    {%- if delete_files > 0 -%}
+        {%- do problems.append(delete_files ~ ' delete files still referenced') -%}
+    {%- endif -%}
+    {%- if had_deletes -%}
+        {%- set kept = after.columns[0].values() | select('in', before.columns[0].values()) | list -%}
+        {%- if kept -%}
+            {%- do problems.append(kept | length ~ ' files from before the purge still referenced, e.g. ' ~ kept[0]) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error('purge of ' ~ relation ~ ' did not finish: '
+            ~ problems | join('; ')
+            ~ '. Nothing was lost; run the purge again, and on Athena check the '
+            ~ 'role has s3:DeleteObject on the table location (docs/athena.md).') }}
+    {%- endif -%}
+    {%- do log('purged: ' ~ relation ~ ' (1 snapshot, ' ~ after.columns[0].values() | length
+        ~ ' data files)', info=true) -%}
+{% endmacro %}
