@@ -9,6 +9,11 @@
     whose customer is no longer curated, and those of customers whose phone
     readings were loaded in this run. In strict mode (phone readings can be
     removed for a customer who stays) every row is re-checked.
+    Statement form (docs/athena.md): DELETE FROM t WHERE serial_number IN
+    (literal lists) AND <row key> NOT IN (uncorrelated subquery over
+    customers_curated and accelerometer_trusted): the subquery lists the
+    (serial, time, customer) keys the rule attributes, and never reads the
+    table being deleted from.
     Argument: relation (the step_trainer_trusted table).
 #}
 {% macro delete_unattributable_step_readings(relation) -%}
@@ -29,44 +34,27 @@
                 and customers.serial_number is not null
         {%- endset %}
         {%- if var('strict_consent') %}
-            {%- set scope = 'true' %}
+            {%- set serials = none %}
         {%- else %}
-            {%- set serials = run_query(touched_sql).columns[0].values() %}
-            {%- if serials | length == 0 %}
-                {%- set scope = none %}
-            {%- elif serials | length <= 1000 %}
-                {#- a constant list reaches the table scan #}
-                {%- set scope = "serial_number in ('"
-                    ~ serials | map('replace', "'", "''") | join("', '") ~ "')" %}
-            {%- else %}
-                {%- set scope = 'serial_number in (' ~ touched_sql ~ ')' %}
-            {%- endif %}
+            {%- set serials = run_query(touched_sql).columns[0].values() | list %}
         {%- endif %}
-        {%- if scope is not none %}
+        {%- if serials is none or serials | length > 0 %}
     delete from {{ relation }}
     where
-        {{ scope }}
-        and (
-        not exists (
-            select 1
+        {{ in_literal_lists('serial_number', serials) }}
+        and concat(serial_number, '/', cast(sensor_reading_epoch_ms as varchar), '/', customer_id)
+        not in (
+            select
+                concat(owner.serial_number, '/', cast(phone.reading_epoch_ms as varchar), '/',
+                       max(owner.customer_id))
             from {{ ref('customers_curated') }} as owner
             inner join {{ ref('accelerometer_trusted') }} as phone
                 on owner.customer_id = phone.customer_id
-            where
-                owner.customer_id = {{ relation }}.customer_id
-                and owner.serial_number = {{ relation }}.serial_number
-                and phone.reading_epoch_ms = {{ relation }}.sensor_reading_epoch_ms
+            where {{ in_literal_lists('owner.serial_number', serials) }}
+            group by owner.serial_number, phone.reading_epoch_ms
+            having count(distinct owner.customer_id) = 1
         )
-        or exists (
-            select 1
-            from {{ ref('customers_curated') }} as other
-            inner join {{ ref('accelerometer_trusted') }} as phone
-                on other.customer_id = phone.customer_id
-            where
-                other.customer_id <> {{ relation }}.customer_id
-                and other.serial_number = {{ relation }}.serial_number
-                and phone.reading_epoch_ms = {{ relation }}.sensor_reading_epoch_ms
-        ))
         {%- endif %}
     {%- endif %}
 {%- endmacro %}
+

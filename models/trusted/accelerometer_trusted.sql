@@ -8,7 +8,10 @@
     incremental_strategy='merge',
     unique_key='accelerometer_reading_id',
     on_schema_change='fail',
-    post_hook="{{ delete_rows_without_consent(this, 'reading_epoch_ms') }}",
+    post_hook=[
+        "{{ delete_rows_without_consent(this) }}",
+        "{{ delete_rows_read_before_consent(this, 'reading_epoch_ms') }}",
+    ],
 ) }}
 
 {#- customers whose consent is new or re-dated since the table last saw them #}

@@ -10,6 +10,7 @@
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
                                        (the benchmarks/ package: pip install -e benchmarks)
+    stedi athena-render [--out DIR]    every statement Athena would receive, offline
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -137,6 +138,19 @@ def cmd_bench(args) -> int:
     return bench_main(args.bench_args)
 
 
+def cmd_athena_render(args) -> int:
+    """Every statement Athena would receive, rendered offline (no AWS)."""
+    from stedi import athena
+    from stedi.settings import project_dir
+
+    statements = athena.render(project_dir())
+    path = athena.write(statements, Path(args.out) / "statements.sql")
+    for kind, n in sorted(athena.counts(statements).items()):
+        print(f"{kind:<26} {n:>5}")
+    print(path)
+    return 0
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -183,6 +197,10 @@ def parser() -> argparse.ArgumentParser:
                        help="time dbt on Trino vs PySpark vs DuckDB (`stedi bench --help`)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER)
     b.set_defaults(func=cmd_bench)
+    a = sub.add_parser("athena-render",
+                       help="write every statement Athena would receive (offline, no AWS)")
+    a.add_argument("--out", default="target/athena", help="folder for statements.sql/.json")
+    a.set_defaults(func=cmd_athena_render)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)
