@@ -31,8 +31,11 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from stedi.errors import StackError
 
 # Placeholder account values: the renderer needs the profile to render, never
 # an account. Anything the user exported for a real run is ignored here.
@@ -54,9 +57,15 @@ RUN_OPERATIONS = [
 ]
 
 
+# The pre-flight's scratch names as rendered (stedi athena-check uses its own).
+PREFLIGHT_ARGS = {"schema": "stedi_preflight",
+                  "landing_location": "s3://stedi-render-lake/_stedi_preflight/landing/",
+                  "table_location": "s3://stedi-render-lake/_stedi_preflight/tables/"}
+
+
 @dataclass(frozen=True)
 class Statement:
-    kind: str     # model full | model incremental | hook | on-run-start | run-operation | test
+    kind: str     # model full|incremental, hook, on-run-start, run-operation, test, pre-flight
     origin: str   # the node or macro that sends it
     sql: str
 
@@ -100,36 +109,56 @@ def _statements(text: str, separator: str | None = None) -> list[str]:
     return [p.strip().removesuffix(";").strip() for p in parts if p.strip()]
 
 
-def render(project_dir: Path) -> list[Statement]:
-    """All statements, rendered offline for the athena target."""
+@contextmanager
+def dbt_session(project_dir: Path, target: str, env: dict[str, str]):
+    """dbt parsed for `target` in this process, connection-free: yields
+    (manifest, adapter, config). `env` replaces the AWS/STEDI variables for the
+    duration (the profile reads them); nothing connects unless a caller does."""
     from dbt.adapters.factory import FACTORY
     from dbt.cli.main import dbtRunner
-    from dbt.clients.jinja import get_rendered
-    from dbt.compilation import Compiler
-    from dbt.context.providers import (
-        generate_runtime_macro_context,
-        generate_runtime_model_context,
-    )
 
     saved = dict(os.environ)
-    work = Path(tempfile.mkdtemp(prefix="stedi-athena-render-"))
+    work = Path(tempfile.mkdtemp(prefix="stedi-dbt-session-"))
     try:
-        os.environ.update(OFFLINE_ENV)
-        for key in list(os.environ):
-            if key.startswith("AWS_") and key not in OFFLINE_ENV:
-                del os.environ[key]
+        os.environ.update(env)
         (work / "profiles").mkdir()
         shutil.copyfile(project_dir / "profiles.yml.example", work / "profiles" / "profiles.yml")
         os.environ["DBT_PROFILES_DIR"] = str(work / "profiles")
         parsed = dbtRunner().invoke(
-            ["parse", "--project-dir", str(project_dir), "--target", "athena",
+            ["parse", "--project-dir", str(project_dir), "--target", target,
              "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
              "--quiet"])
         if not parsed.success:
-            raise RuntimeError(f"dbt parse --target athena failed: {parsed.exception}")
-        manifest = parsed.result
-        adapter = FACTORY.adapters["athena"]
-        config = adapter.config
+            raise StackError(f"dbt parse --target {target} failed: {parsed.exception}")
+        adapter = FACTORY.adapters[
+            "athena" if target == "athena" else next(iter(FACTORY.adapters))]
+        yield parsed.result, adapter, adapter.config
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def call_macro(session, name: str, **kwargs):
+    """Call a project macro in `session` (from dbt_session) and return its value."""
+    from dbt.context.providers import generate_runtime_macro_context
+
+    manifest, _, config = session
+    macro = manifest.macros[f"macro.stedi.{name}"]
+    ctx = generate_runtime_macro_context(macro, config, manifest, macro.package_name)
+    return ctx[name](**kwargs)
+
+
+def render(project_dir: Path) -> list[Statement]:
+    """All statements, rendered offline for the athena target."""
+    from dbt.clients.jinja import get_rendered
+    from dbt.compilation import Compiler
+    from dbt.context.providers import generate_runtime_model_context
+
+    env = dict(OFFLINE_ENV)
+    env.update({k: "" for k in os.environ if k.startswith("AWS_") and k not in OFFLINE_ENV})
+    with dbt_session(project_dir, "athena", env) as session:
+        manifest, adapter, config = session
         recorder = _Recorder()
         adapter.execute = recorder.execute
         adapter.run_operation_with_potential_multiple_runs = recorder.more_runs
@@ -179,15 +208,13 @@ def render(project_dir: Path) -> list[Statement]:
                 out.extend(Statement("test", node.unique_id, s)
                            for s in _statements(compiled.compiled_code))
         for name, kwargs in RUN_OPERATIONS:
-            macro = manifest.macros[f"macro.stedi.{name}"]
-            ctx = generate_runtime_macro_context(macro, config, manifest, macro.package_name)
-            ctx[name](**kwargs)
+            call_macro(session, name, **kwargs)
             recorded("run-operation", f"run-operation {name} {kwargs}")
+        if "macro.stedi.preflight_statements" in manifest.macros:
+            steps = call_macro(session, "preflight_statements", **PREFLIGHT_ARGS)
+            out.extend(Statement("pre-flight", f"stedi athena-check: {step['feature']}",
+                                 step["sql"].strip()) for step in steps)
         return out
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def counts(statements: list[Statement]) -> Counter:

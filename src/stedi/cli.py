@@ -11,6 +11,7 @@
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
                                        (the benchmarks/ package: pip install -e benchmarks)
     stedi athena-render [--out DIR]    every statement Athena would receive, offline
+    stedi athena-check [--target T]    pre-flight on your AWS account (or the local Trino)
     stedi dbt ARGS...                  any dbt command, with the local profile
 
 Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, …).
@@ -151,6 +152,17 @@ def cmd_athena_render(args) -> int:
     return 0
 
 
+def cmd_athena_check(args) -> int:
+    """Pre-flight: each engine feature the project relies on, on the real engine."""
+    from stedi import preflight
+    from stedi.settings import REPO_ROOT
+
+    settings = _settings(args)
+    if args.target == "local":
+        Stack(settings).up()
+    return preflight.main(REPO_ROOT, args.target, settings)
+
+
 def cmd_dbt(args) -> int:
     dbt.run_dbt(args.dbt_args, _settings(args))
     return 0
@@ -201,6 +213,11 @@ def parser() -> argparse.ArgumentParser:
                        help="write every statement Athena would receive (offline, no AWS)")
     a.add_argument("--out", default="target/athena", help="folder for statements.sql/.json")
     a.set_defaults(func=cmd_athena_render)
+    k = sub.add_parser("athena-check",
+                       help="pre-flight on your AWS account: each Athena feature used, pass/fail")
+    k.add_argument("--target", choices=["athena", "local"], default="athena",
+                   help="athena (needs the STEDI_* AWS variables) or the local Trino")
+    k.set_defaults(func=cmd_athena_check)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)

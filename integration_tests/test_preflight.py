@@ -1,0 +1,62 @@
+"""`stedi athena-check`: the pre-flight's steps pass on the local Trino and
+leave nothing behind; on the athena target, a missing variable or an
+unreachable workgroup stops it with a message naming them, before any step.
+(Its Athena rendering is form-checked in test_athena_statements.py.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from conftest import STEDI
+
+from stedi import s3
+from stedi.preflight import ATHENA_VARIABLES, SCRATCH_PREFIX
+from stedi.settings import REPO_ROOT
+
+
+def _schemas(trino) -> set[str]:
+    return {row[0] for catalog in ("hive", "iceberg")
+            for row in trino.query(f"select schema_name from {catalog}.information_schema.schemata"
+                                   " where schema_name like 'stedi_preflight%'")}
+
+
+def test_preflight_passes_on_local_trino_and_leaves_nothing(stack, settings):
+    proc = subprocess.run([STEDI, "athena-check", "--target", "local"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    steps = [ln for ln in proc.stdout.splitlines() if ln.startswith(("PASS", "FAIL"))]
+    assert len(steps) >= 15 and all(ln.startswith("PASS") for ln in steps), steps
+    assert _schemas(stack.trino) == set()
+    assert s3.list_keys(settings, f"{SCRATCH_PREFIX}/") == []
+
+
+def _athena_env(**overrides) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "STEDI_ATHENA", "STEDI_AWS"))}
+    env.update({"STEDI_AWS_REGION": "eu-west-1", "STEDI_ATHENA_WORKGROUP": "stedi-preflight-test",
+                "STEDI_ATHENA_RESULTS": "s3://stedi-preflight-results/x/",
+                "STEDI_BUCKET": "stedi-preflight-lake", "AWS_CONFIG_FILE": "/dev/null",
+                "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true"})
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def test_missing_variable_is_named_before_any_call():
+    for name in ATHENA_VARIABLES:
+        proc = subprocess.run([STEDI, "athena-check"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, check=False, env=_athena_env(**{name: None}))
+        assert proc.returncode == 1, proc.stdout
+        assert name in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert "PASS" not in proc.stdout and "FAIL" not in proc.stdout
+
+
+def test_unreachable_workgroup_is_named():
+    """AWS endpoints point at a closed loopback port: nothing leaves the machine."""
+    env = _athena_env(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_ACCESS_KEY_ID="test",
+                      AWS_SECRET_ACCESS_KEY="test", AWS_MAX_ATTEMPTS="1")
+    proc = subprocess.run([STEDI, "athena-check"], cwd=REPO_ROOT, capture_output=True,
+                          text=True, check=False, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stdout
+    assert "stedi-preflight-test" in proc.stderr and "eu-west-1" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and "PASS" not in proc.stdout

@@ -1,0 +1,71 @@
+{#
+    Why: no AWS account is reachable from CI, so a user proves once on their own
+    account that Athena accepts each engine feature this project relies on,
+    before the first deploy (`stedi athena-check`; docs/athena.md). The same
+    steps run against local Trino in CI (`stedi athena-check --target local`),
+    and their Athena rendering is form-checked with every other statement.
+    Returns the steps in order, each {'feature', 'sql', 'cleanup'}: the project's
+    own macros wherever one exists (landing DDL, purge), so the pre-flight
+    tries exactly what a build sends. Cleanup steps run even after a failure.
+    Arguments: schema (a scratch database/schema, dropped at the end);
+    landing_location (s3:// prefix holding one JSON line); table_location
+    (s3:// prefix for the scratch Iceberg tables, Athena only).
+#}
+{% macro preflight_statements(schema, landing_location, table_location) %}
+    {%- set landing_db = 'hive' if target.type == 'trino' else target.database -%}
+    {%- set landing = api.Relation.create(database=landing_db, schema=schema,
+                                          identifier='preflight_landing') -%}
+    {%- set typed = api.Relation.create(database=target.database, schema=schema,
+                                        identifier='preflight_iceberg', type='table') -%}
+    {%- set source = api.Relation.create(database=target.database, schema=schema,
+                                         identifier='preflight_consenting', type='table') -%}
+    {%- set rows -%}
+        select cast(1 as bigint) as reading_id, 'a' as customer_id,
+            cast('2024-01-01 00:00:00.123456' as timestamp(6)) as loaded_at
+        union all
+        select cast(2 as bigint), 'b', cast('2024-01-01 00:00:01.000001' as timestamp(6))
+        union all
+        select cast(3 as bigint), 'c', cast('2024-01-01 00:00:02' as timestamp(6))
+    {%- endset -%}
+    {%- set steps = [] -%}
+    {%- for statement in preflight_schema_statements(landing, typed, create=true) -%}
+        {%- do steps.append({'feature': 'create a scratch database', 'sql': statement, 'cleanup': false}) -%}
+    {%- endfor -%}
+    {%- do steps.append({'feature': 'landing external table DDL (raw JSON lines)',
+        'sql': landing_table_ddl(landing, landing_location), 'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'read "$path" and "$file_modified_time"',
+        'sql': 'select raw_line, "$path", "$file_modified_time" from ' ~ landing
+            ~ ' where "$file_modified_time" > timestamp \'1970-01-01 00:00:00.000000 UTC\'',
+        'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'timestamp(6) casts',
+        'sql': "select cast('2024-01-01 00:00:00.123456' as timestamp(6)) as loaded_at",
+        'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
+        'sql': preflight_iceberg_ctas(typed, table_location ~ 'preflight_iceberg/', rows),
+        'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
+        'sql': preflight_iceberg_ctas(source, table_location ~ 'preflight_consenting/',
+            "select 'a' as customer_id, cast(1 as bigint) as share_with_research_epoch_ms"),
+        'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'DELETE ... NOT IN (uncorrelated subquery)',
+        'sql': 'delete from ' ~ typed ~ ' where customer_id not in (select consenting.customer_id from '
+            ~ source ~ ' as consenting) and customer_id = \'c\'', 'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'MERGE ... WHEN MATCHED THEN DELETE',
+        'sql': 'merge into ' ~ typed ~ ' as held using (select consenting.customer_id, '
+            ~ 'consenting.share_with_research_epoch_ms from ' ~ source ~ ' as consenting) as consenting '
+            ~ 'on held.customer_id = consenting.customer_id and held.reading_id < '
+            ~ 'consenting.share_with_research_epoch_ms when matched then delete', 'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
+        'sql': 'select count(*) from ' ~ iceberg_metadata_table(typed, 'snapshots'), 'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
+        'sql': iceberg_files_query(typed), 'cleanup': false}) -%}
+    {%- for statement in iceberg_purge_statements(typed) -%}
+        {%- do steps.append({'feature': 'purge: ' ~ statement.sql.split()[0] | upper
+            ~ (' (repeated while ' ~ statement.more_runs | upper ~ ' needs more runs)' if statement.more_runs else ''),
+            'sql': statement.sql, 'more_runs': statement.more_runs, 'cleanup': false}) -%}
+    {%- endfor -%}
+    {%- for statement in preflight_schema_statements(landing, typed, create=false) -%}
+        {%- do steps.append({'feature': 'drop what the pre-flight made', 'sql': statement, 'cleanup': true}) -%}
+    {%- endfor -%}
+    {{ return(steps) }}
+{% endmacro %}

@@ -1,0 +1,171 @@
+"""`stedi athena-check`: a pre-flight a user runs once on their AWS account.
+
+In a scratch database it tries each engine feature the project relies on (the
+landing DDL, "$path"/"$file_modified_time", timestamp(6), Iceberg CTAS at the
+configured location, the DELETE and MERGE forms, "t$snapshots"/"t$files",
+the purge's ALTER/OPTIMIZE/VACUUM), prints one PASS/FAIL line per step with
+the failing statement and the engine's message, and drops what it made. The
+steps come from the project's own macros (macros/preflight_statements.sql),
+rendered by dbt for the target, so the pre-flight sends exactly the forms a
+build sends.
+
+    stedi athena-check                   # Athena: needs the STEDI_* AWS variables
+    stedi athena-check --target local    # the same steps on the local Trino (CI)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from stedi.errors import StackError
+
+ATHENA_VARIABLES = {
+    "STEDI_AWS_REGION": "the AWS region of Athena, Glue and S3, e.g. eu-west-1",
+    "STEDI_ATHENA_WORKGROUP": "an Athena engine v3 workgroup",
+    "STEDI_ATHENA_RESULTS": "the query results location, s3://bucket/prefix/",
+    "STEDI_BUCKET": "the lake bucket (landing files and table data)",
+}
+SCRATCH_PREFIX = "_stedi_preflight"
+
+
+@dataclass
+class Step:
+    feature: str
+    sql: str
+    ok: bool
+    error: str = ""
+    cleanup: bool = False
+
+
+def check_athena_environment() -> None:
+    """Every variable the athena target reads is set, or a message naming it."""
+    missing = [f"{name} ({why})" for name, why in ATHENA_VARIABLES.items()
+               if not os.environ.get(name)]
+    if missing:
+        raise StackError("set these variables for the athena target (docs/athena.md): "
+                         + "; ".join(missing))
+    results = os.environ["STEDI_ATHENA_RESULTS"]
+    if not results.startswith("s3://"):
+        raise StackError(f"STEDI_ATHENA_RESULTS must be an s3:// location, not {results!r}")
+
+
+class _AthenaRunner:
+    def __init__(self):
+        import boto3
+        from pyathena import connect
+
+        self.region = os.environ["STEDI_AWS_REGION"]
+        self.workgroup = os.environ["STEDI_ATHENA_WORKGROUP"]
+        self.bucket = os.environ["STEDI_BUCKET"]
+        self.s3 = boto3.client("s3", region_name=self.region)
+        # One cheap call first: a wrong region, workgroup or credential is
+        # named here, before any step runs.
+        boto3.client("athena", region_name=self.region).get_work_group(WorkGroup=self.workgroup)
+        self.cursor = connect(region_name=self.region, work_group=self.workgroup,
+                              s3_staging_dir=os.environ["STEDI_ATHENA_RESULTS"]).cursor()
+
+    def put(self, key: str, body: bytes) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
+
+    def delete_prefix(self, prefix: str) -> None:
+        for page in self.s3.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                self.s3.delete_object(Bucket=self.bucket, Key=obj["Key"])
+
+    def execute(self, sql: str, more_runs: str | None) -> None:
+        for _ in range(50):  # OPTIMIZE/VACUUM of a big table may need several runs
+            try:
+                self.cursor.execute(sql)
+                self.cursor.fetchall() if self.cursor.description else None
+                return
+            except Exception as exc:
+                if more_runs and f"ICEBERG_{more_runs.upper()}_MORE_RUNS_NEEDED" in str(exc):
+                    continue
+                raise
+        raise StackError(f"{more_runs} still needed more runs after 50")
+
+
+class _TrinoRunner:
+    def __init__(self, settings):
+        from stedi import s3
+        from stedi.trino import TrinoService
+
+        self.settings = settings
+        self.bucket = settings.bucket
+        self.s3 = s3.client(settings)
+        s3.ensure_bucket(settings)
+        self.cursor = TrinoService(settings).connect().cursor()
+
+    def put(self, key: str, body: bytes) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
+
+    def delete_prefix(self, prefix: str) -> None:
+        from stedi import s3
+
+        for key in s3.list_keys(self.settings, prefix):
+            self.s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def execute(self, sql: str, more_runs: str | None) -> None:
+        self.cursor.execute(sql)
+        self.cursor.fetchall()
+
+
+def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[Step]:
+    """Run the pre-flight on `target` ('athena' or 'local'); returns every step."""
+    from stedi import athena
+
+    if target == "athena":
+        check_athena_environment()
+        env = {}
+    else:
+        env = {"STEDI_TRINO_PORT": str(settings.trino_port), "STEDI_BUCKET": settings.bucket}
+    run_id = uuid.uuid4().hex[:8]
+    schema = f"stedi_preflight_{run_id}"
+    prefix = f"{SCRATCH_PREFIX}/{run_id}"
+    try:
+        runner = _AthenaRunner() if target == "athena" else _TrinoRunner(settings)
+    except Exception as exc:
+        where = (f"workgroup {os.environ.get('STEDI_ATHENA_WORKGROUP')} in "
+                 f"{os.environ.get('STEDI_AWS_REGION')}" if target == "athena"
+                 else settings.trino_url)
+        raise StackError(f"cannot reach {where}: {exc}") from exc
+    with athena.dbt_session(project_dir, "athena" if target == "athena" else "local",
+                            env) as session:
+        plan = athena.call_macro(
+            session, "preflight_statements", schema=schema,
+            landing_location=f"s3://{runner.bucket}/{prefix}/landing/",
+            table_location=f"s3://{runner.bucket}/{prefix}/tables/")
+    steps: list[Step] = []
+    runner.put(f"{prefix}/landing/line.json",
+               b'{"user": "preflight@example.org", "timestamp": 1, "x": 0, "y": 0, "z": 0}\n')
+    try:
+        for item in plan:
+            sql = item["sql"].strip()
+            try:
+                runner.execute(sql, item.get("more_runs"))
+                step = Step(item["feature"], sql, True, cleanup=item["cleanup"])
+            except Exception as exc:  # noqa: BLE001 -- the step's failure is the result
+                step = Step(item["feature"], sql, False, str(exc).strip().splitlines()[0][:400],
+                            cleanup=item["cleanup"])
+            steps.append(step)
+            print(f"{'PASS' if step.ok else 'FAIL'}  {step.feature}", file=out)
+            if not step.ok:
+                print(f"      statement: {' '.join(sql.split())[:300]}", file=out)
+                print(f"      error:     {step.error}", file=out)
+    finally:
+        runner.delete_prefix(f"{prefix}/")
+    return steps
+
+
+def main(project_dir: Path, target: str, settings) -> int:
+    steps = run(project_dir, target, settings)
+    failed = [s for s in steps if not s.ok and not s.cleanup]
+    left = [s for s in steps if not s.ok and s.cleanup]
+    print(f"\n{len(steps) - len(failed) - len(left)} of {len(steps)} steps passed on {target}"
+          + (f"; clean up by hand: {[s.sql for s in left]}" if left else ""))
+    return 1 if failed or left else 0
