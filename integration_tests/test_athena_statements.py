@@ -17,9 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 from test_athena_compile import NOT_FUNCTIONS, SHARED_FUNCTIONS, TRINO_ONLY
-
-from stedi.settings import REPO_ROOT
 
 STEDI = str(Path(sys.executable).parent / "stedi")
 SQLFLUFF = str(Path(sys.executable).parent / "sqlfluff")

@@ -16,11 +16,10 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-from conftest import STEDI
+from conftest import REPO_ROOT, STEDI
 from scenario import drop_lakehouse_schemas
 
 from stedi import dbt, s3
-from stedi.settings import REPO_ROOT
 
 BUCKET = "stedi-own-data-test"
 SCHEMA = "stedi_own_data_test"

@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import STEDI
+from conftest import REPO_ROOT, STEDI
 
 from stedi import s3
 from stedi.preflight import ATHENA_VARIABLES, SCRATCH_PREFIX
-from stedi.settings import REPO_ROOT
 
 
 def _schemas(trino) -> set[str]:

@@ -155,12 +155,12 @@ def cmd_athena_render(args) -> int:
 def cmd_athena_check(args) -> int:
     """Pre-flight: each engine feature the project relies on, on the real engine."""
     from stedi import preflight
-    from stedi.settings import REPO_ROOT
+    from stedi.settings import project_dir
 
     settings = _settings(args)
     if args.target == "local":
         Stack(settings).up()
-    return preflight.main(REPO_ROOT, args.target, settings)
+    return preflight.main(project_dir(), args.target, settings)
 
 
 def cmd_dbt(args) -> int:
