@@ -68,11 +68,12 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
     # athena__ variants are reached through adapter.dispatch, which dbt does not record.
     dispatched = {k for k in ours if k.split(".")[-1].startswith(("athena__", "trino__"))}
     generic = {k for k in ours if k.split(".")[-1].startswith("test_")}
-    # Run-operations are not compiled; `stedi athena-render` renders them with
+    # Run-operations and the pre-flight are not compiled; `stedi athena-render`
+    # renders them with
     # everything they call (test_athena_statements.py checks what they send).
-    from stedi.athena import RUN_OPERATIONS
+    from stedi.athena import ENTRY_MACROS
 
-    todo = [f"macro.stedi.{name}" for name, _ in RUN_OPERATIONS]
+    todo = [f"macro.stedi.{name}" for name in ENTRY_MACROS]
     while todo:
         macro = todo.pop()
         if macro not in reached:

@@ -57,6 +57,9 @@ RUN_OPERATIONS = [
 ]
 
 
+# Every macro the renderer calls directly (the rest it reaches through them).
+ENTRY_MACROS = [name for name, _ in RUN_OPERATIONS] + ["preflight_statements"]
+
 # The pre-flight's scratch names as rendered (stedi athena-check uses its own).
 PREFLIGHT_ARGS = {"schema": "stedi_preflight",
                   "landing_location": "s3://stedi-render-lake/_stedi_preflight/landing/",
