@@ -10,6 +10,7 @@ it is never copied into the repository.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import sys
@@ -33,16 +34,10 @@ REFERENCE_DATA = Path(
 # The CLI installed beside this interpreter (the venv need not be on PATH).
 STEDI = str(Path(sys.executable).parent / "stedi")
 
-REFERENCE_COUNTS = {
-    "customer_landing": 956,
-    "accelerometer_landing": 81_273,
-    "step_trainer_landing": 28_680,
-    "customer_trusted": 482,
-    "accelerometer_trusted": 40_981,
-    "customers_curated": 482,
-    "step_trainer_trusted": 14_460,
-    "machine_learning_curated": 40_981,
-}
+# The reference data's row counts: the seed dbt's count tests use (one source).
+with (REPO_ROOT / "seeds" / "expected_row_counts.csv").open(newline="") as _seed:
+    REFERENCE_COUNTS = {row["relation_name"]: int(row["expected_rows"])
+                        for row in csv.DictReader(_seed) if row["dataset"] == "reference"}
 
 
 @pytest.fixture(scope="session")

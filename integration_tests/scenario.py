@@ -16,15 +16,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from stedi import dbt, load
+from stedi import dbt, lakehouse, load
 from stedi.stack import Stack
-
-ZONE = {name: zone for zone, name in dbt.ZONES}
-ZONE.update({
-    f"{e}_landing_{kind}": "landing"
-    for e in ("customer", "accelerometer", "step_trainer")
-    for kind in ("typed", "outcome", "rejected")
-})
 
 CUSTOMER_KEYS = ("customerName", "email", "phone", "birthDay", "serialNumber",
                  "registrationDate", "lastUpdateDate", "shareWithResearchAsOfDate",
@@ -55,7 +48,7 @@ class Scenario:
                                 dbt_schema=f"t_{name}")
         self.trino = stack.trino
         self.folder = tmp_path / name
-        for entity in ("customer", "accelerometer", "step_trainer"):
+        for entity in lakehouse.ENTITIES:
             (self.folder / entity / "landing").mkdir(parents=True, exist_ok=True)
 
     def write(self, entity: str, filename: str, lines: list) -> Path:
@@ -75,7 +68,7 @@ class Scenario:
         return self.dbt("build", *args, variables=variables)
 
     def table(self, name: str) -> str:
-        return dbt.qualified(self.settings, ZONE[name], name)
+        return lakehouse.qualified(name, self.settings.dbt_schema)
 
     def query(self, sql: str) -> list[list]:
         """Run SQL where {name} stands for the scenario's relation `name`."""
@@ -92,8 +85,8 @@ def drop_lakehouse_schemas(trino, prefix: str) -> None:
     """Drop a test lakehouse's <prefix>_<zone> schemas: every table and view in
     them, then the schema (metadata only: the landing tables are external). Both
     catalogs are visited for every zone (landing has hive tables and iceberg ones)."""
-    for catalog in ("hive", "iceberg"):
-        for zone in ("landing", "trusted", "curated", "expectations"):
+    for catalog in lakehouse.CATALOGS:
+        for zone in (*lakehouse.ZONES, lakehouse.SEED_ZONE):
             schema = f"{prefix}_{zone}"
             objects = trino.query(f"select table_name, table_type from {catalog}"
                                   f".information_schema.tables where table_schema = '{schema}'")

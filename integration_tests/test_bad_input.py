@@ -9,6 +9,7 @@ import pytest
 from conftest import assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 
+from stedi import lakehouse
 from stedi.errors import StackError
 
 A, B = "a@example.com", "b@example.com"
@@ -110,7 +111,7 @@ def test_reconciliation_test_ran_and_passed(bad):
     out = bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
     assert "PASS test_landing__every_line_accounted_for" in out and "ERROR=0" in out
     cursor = bad.trino.connect().cursor()
-    for entity in ("customer", "accelerometer", "step_trainer"):
+    for entity in lakehouse.ENTITIES:
         assert_every_line_accounted_for(line_accounting(cursor, bad.settings, entity))
 
 

@@ -10,10 +10,9 @@ import time
 
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
-from stedi import dbt
+from stedi import dbt, lakehouse
 
-MODELS = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
-          "customers_curated", "machine_learning_curated"]
+MODELS = lakehouse.names(lakehouse.OUTPUTS)
 
 
 def _counts(stack) -> dict[str, int]:
@@ -26,7 +25,7 @@ def _assert_reference_tables(stack, settings):
         assert counts[model] == REFERENCE_COUNTS[model], model
     for model in ("accelerometer_trusted", "machine_learning_curated"):
         key = f"{model.removesuffix('_trusted').removesuffix('_curated')}_reading_id"
-        table = dbt.qualified(settings, "trusted" if "trusted" in model else "curated", model)
+        table = lakehouse.qualified(model, settings.dbt_schema)
         dupes = stack.trino.query(f"select count(*) - count(distinct {key}) from {table}")
         assert dupes == [[0]], model
 

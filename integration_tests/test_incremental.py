@@ -9,8 +9,9 @@ import pytest
 from conftest import REFERENCE_COUNTS
 from scenario import Scenario
 
-MODELS = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
-          "customers_curated", "machine_learning_curated"]
+from stedi import lakehouse
+
+MODELS = lakehouse.names(lakehouse.OUTPUTS)
 # Business columns only: loaded_at and landing_file_modified_at record when a
 # row was written, which differs between a full refresh and an incremental run.
 FINGERPRINT = {
@@ -45,7 +46,7 @@ def _copy(src_files, dest):
 def increments(stack, reference_data, tmp_path_factory):
     sc = Scenario(stack, "incremental", tmp_path_factory.mktemp("incr"))
     files = {e: sorted((reference_data / e / "landing").glob("*.json"))
-             for e in ("customer", "accelerometer", "step_trainer")}
+             for e in lakehouse.ENTITIES}
     # Batch 1: all customers, about half the sensor files.
     _copy(files["customer"], sc.folder / "customer" / "landing")
     _copy(files["accelerometer"][:4], sc.folder / "accelerometer" / "landing")

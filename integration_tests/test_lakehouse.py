@@ -14,12 +14,12 @@ from conftest import (
 )
 
 from stedi import dbt
-from stedi.dbt import ZONES, qualified
 from stedi.errors import StackError
+from stedi.lakehouse import COUNTED, CURATED, TRUSTED
 from stedi.settings import Settings
 
-QUALIFIED = {name: qualified(Settings.from_env(), zone, name) for zone, name in ZONES}
-ICEBERG = [name for zone, name in ZONES if zone != "landing"]
+QUALIFIED = {r.name: r.qualified(Settings.from_env().dbt_schema) for r in COUNTED}
+ICEBERG = [r.name for r in TRUSTED + CURATED]
 
 # Consent recomputed in Python-independent SQL straight from the raw JSON lines.
 CONSENTING_EMAILS = """

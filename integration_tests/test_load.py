@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from stedi import load, s3
+from stedi import lakehouse, load, s3
 from stedi.errors import StackError
 
 
 def test_load_uploads_every_file_under_its_landing_prefix(loaded, settings, reference_data):
-    for entity in ("customer", "accelerometer", "step_trainer"):
+    for entity in lakehouse.ENTITIES:
         local = sorted(p.name for p in (reference_data / entity / "landing").glob("*.json"))
         keys = s3.list_keys(settings, f"{entity}/landing/")
         assert sorted(k.rsplit("/", 1)[1] for k in keys) == local

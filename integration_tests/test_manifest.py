@@ -22,8 +22,9 @@ import pytest
 import yaml
 from conftest import ATHENA_ENV, REPO_ROOT
 
+from stedi import lakehouse
+
 BUCKET = ATHENA_ENV["STEDI_BUCKET"]
-ZONES = ("landing", "trusted", "curated")
 
 
 # --------------------------------------------------------------------------- #
@@ -151,10 +152,8 @@ def test_zone_tables_live_under_bucket_entity_zone(athena_compiled):
     target = athena_profile_target()
     models = [n for n in athena_tables(athena_compiled.manifest)
               if n["resource_type"] == "model"]
-    assert {n["name"] for n in models} >= {
-        "customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
-        "customers_curated", "machine_learning_curated", "customer_landing_typed",
-        "accelerometer_landing_typed", "step_trainer_landing_typed"}
+    assert {n["name"] for n in models} >= set(lakehouse.names(lakehouse.TYPED
+                                                              + lakehouse.OUTPUTS))
     for node in models:
         zone = {"landing": "landing_typed", "trusted": "trusted",
                 "curated": "curated"}[node["fqn"][1]]
@@ -305,8 +304,7 @@ def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
                 assert edge in ZONE_ORDER_EXCEPTIONS, f"backward edge {edge}"
 
 
-@pytest.mark.parametrize("source", ["customer_landing", "accelerometer_landing",
-                                    "step_trainer_landing"])
+@pytest.mark.parametrize("source", lakehouse.names(lakehouse.SOURCES))
 def test_each_landing_source_feeds_exactly_one_typed_landing_table(athena_compiled, source):
     children = athena_compiled.manifest["child_map"][f"source.stedi.landing.{source}"]
     models = [c for c in children if c.startswith("model.")]
@@ -315,3 +313,20 @@ def test_each_landing_source_feeds_exactly_one_typed_landing_table(athena_compil
 
 def test_manifest_was_compiled_for_athena(athena_compiled):
     assert athena_compiled.manifest["metadata"]["adapter_type"] == "athena"
+
+
+def test_the_lakehouse_module_describes_the_dbt_project(athena_compiled):
+    """src/stedi/lakehouse.py (what the tool and the tests know of the lakehouse)
+    and dbt's manifest name the same landing sources and models, each in the schema
+    <target schema>_<zone> its zone names."""
+    manifest = athena_compiled.manifest
+    in_dbt = {s["name"]: s["schema"] for s in manifest["sources"].values()
+              if s["source_name"] == "landing"}
+    in_dbt.update({n["name"]: n["schema"] for n in _models(manifest)})
+    described = {r.name: r for r in lakehouse.ALL}
+    assert set(in_dbt) == set(described), (
+        "add the relation to (or drop it from) src/stedi/lakehouse.py: "
+        f"{sorted(set(in_dbt) ^ set(described))}")
+    prefix = in_dbt["customer_trusted"].removesuffix("_trusted")
+    for name, rel in described.items():
+        assert in_dbt[name] == rel.schema(prefix), name

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import REFERENCE_COUNTS
 
-from stedi import report
+from stedi import lakehouse, report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -94,7 +94,7 @@ def test_report_exclusions_add_up_to_landing_minus_trusted(rendered):
     excluded: dict[str, int] = {}
     for entity, _rule, rows in zip(*[iter(cells[start:end])] * 3, strict=True):
         excluded[entity] = excluded.get(entity, 0) + int(rows.replace(",", ""))
-    for entity in ("customer", "accelerometer", "step_trainer"):
+    for entity in lakehouse.ENTITIES:
         assert excluded[entity] == (REFERENCE_COUNTS[f"{entity}_landing"]
                                     - REFERENCE_COUNTS[f"{entity}_trusted"]), entity
 

@@ -19,24 +19,14 @@ import pytest
 from conftest import assert_every_line_accounted_for, line_accounting
 from scenario import drop_lakehouse_schemas
 
-from stedi import dbt, load, s3, synth
-from stedi.dbt import relations
+from stedi import dbt, lakehouse, load, s3, synth
+from stedi.settings import Settings
 
 SCALE, SEED = 0.2, 42
 BUCKET = "stedi-synth-test"
-SCHEMA = "stedi_synth_test"
-# relation -> (catalog, zone): the landing external tables are in Trino's hive
-# catalog, the typed tables and the models in the iceberg catalog (the profile's).
-MODEL_SCHEMAS = {
-    **{f"{e}_landing": ("hive", "landing") for e in ("customer", "accelerometer", "step_trainer")},
-    **{f"{e}_landing_typed": ("iceberg", "landing")
-       for e in ("customer", "accelerometer", "step_trainer")},
-    "customer_trusted": ("iceberg", "trusted"),
-    "accelerometer_trusted": ("iceberg", "trusted"),
-    "step_trainer_trusted": ("iceberg", "trusted"),
-    "customers_curated": ("iceberg", "curated"),
-    "machine_learning_curated": ("iceberg", "curated"),
-}
+# The reference lakehouse's schema prefix (STEDI_SCHEMA), and this test's own.
+REFERENCE_SCHEMA = Settings.from_env().dbt_schema
+SCHEMA = f"{REFERENCE_SCHEMA}_synth_test"
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +44,8 @@ def synth_settings(settings):
 def _reference_state(cursor) -> dict:
     """Snapshot ids of the reference lakehouse's Iceberg tables (those that exist)."""
     state = {}
-    for _, catalog, schema, name in relations("stedi"):
-        if catalog != "iceberg":
-            continue
+    for rel in lakehouse.OUTPUTS:
+        schema, name = rel.schema(REFERENCE_SCHEMA), rel.name
         cursor.execute(f"select table_name from iceberg.information_schema.tables "
                        f"where table_schema = '{schema}' and table_name = '{name}'")
         if cursor.fetchall():
@@ -85,23 +74,22 @@ def synth_built(stack, synth_settings, synth_data):
     finally:
         drop_lakehouse_schemas(stack.trino, SCHEMA)
         client = s3.client(synth_settings)
-        for entity in ("customer", "accelerometer", "step_trainer"):
+        for entity in lakehouse.ENTITIES:
             for key in s3.list_keys(synth_settings, f"{entity}/landing/"):
                 client.delete_object(Bucket=BUCKET, Key=key)
         if created_bucket and not s3.list_keys(synth_settings, ""):
             client.delete_bucket(Bucket=BUCKET)
 
 
-@pytest.mark.parametrize("relation", list(MODEL_SCHEMAS))
+@pytest.mark.parametrize("relation", synth.COUNTED)
 def test_synthetic_counts_match_the_generator(synth_built, relation):
     stack, expected, _ = synth_built
-    catalog, zone = MODEL_SCHEMAS[relation]
     cursor = stack.trino.connect().cursor()
-    cursor.execute(f'select count(*) from {catalog}.{SCHEMA}_{zone}."{relation}"')
+    cursor.execute(f"select count(*) from {lakehouse.qualified(relation, SCHEMA)}")
     assert cursor.fetchall()[0][0] == expected["counts"][relation]
 
 
-@pytest.mark.parametrize("entity", ["customer", "accelerometer", "step_trainer"])
+@pytest.mark.parametrize("entity", lakehouse.ENTITIES)
 def test_every_synthetic_landing_line_has_one_outcome(synth_built, synth_settings, entity):
     stack, _, _ = synth_built
     cursor = stack.trino.connect().cursor()

@@ -42,7 +42,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt, install, load, synth
+from stedi import dbt, install, lakehouse, load, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -50,12 +50,11 @@ from stedi.trino import TrinoService
 
 BENCH_BUCKET = "stedi-bench"
 BENCH_SCHEMA = "stedi_bench"
-MODELS = ("customer_trusted", "accelerometer_trusted", "customers_curated",
-          "step_trainer_trusted", "machine_learning_curated")
+# The outputs all three engines compute (the trusted and curated tables).
+MODELS = lakehouse.names(lakehouse.OUTPUTS)
 # dbt only: each landing line parsed once into an Iceberg table (the references
 # parse the JSON inside their jobs).
-TYPED_MODELS = ("customer_landing_typed", "accelerometer_landing_typed",
-                "step_trainer_landing_typed")
+TYPED_MODELS = lakehouse.names(lakehouse.TYPED)
 # The Java versions Spark 4 runs on (Trino's JDK >= 24 is too new for it).
 SPARK_JAVA_MAJORS = (17, 21)
 # dbt's --target-path for the benchmark's builds, inside the project directory;
@@ -322,8 +321,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
     data = synth_dir(settings, scale, seed)
     generate_s = time.monotonic() - t
     expected = _expected(data)
-    landing_rows = sum(expected[f"{e}_landing"] for e in ("customer", "accelerometer",
-                                                           "step_trainer"))
+    landing_rows = sum(expected[name] for name in lakehouse.names(lakehouse.SOURCES))
     _log(f"N={scale:g}: {landing_rows:,} landing lines in {data}")
     t = time.monotonic()
     load.load_landing(bench, data)
@@ -366,8 +364,8 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         inc = dbt_build(settings, full_refresh=False, log_file=log_file)
         _log(f"  {inc['wall_s']:.1f}s")
         delta_expected = _expected(delta)
-        inc["added_landing_rows"] = sum(delta_expected[f"{e}_landing"]
-                                        for e in ("customer", "accelerometer", "step_trainer"))
+        inc["added_landing_rows"] = sum(delta_expected[name]
+                                        for name in lakehouse.names(lakehouse.SOURCES))
         counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
         check("dbt/trino incremental", counts, synth.add_counts(expected, delta_expected))
         load.load_landing(bench, data)   # leave the base data set loaded

@@ -30,8 +30,9 @@ import shutil
 import time
 from pathlib import Path
 
-OUTPUTS = ("customer_trusted", "accelerometer_trusted", "customers_curated",
-           "step_trainer_trusted", "machine_learning_curated")
+from stedi import lakehouse
+
+OUTPUTS = lakehouse.names(lakehouse.OUTPUTS)
 
 
 # --------------------------------------------------------------------------
@@ -108,10 +109,15 @@ def run_spark(landing: Path, out: Path) -> dict:
         )
         write(joined.drop("email_key"), "machine_learning_curated")
 
+    # In the order the jobs read each other's output.
+    jobs = {"customer_trusted": job_customer_trusted,
+            "accelerometer_trusted": job_accelerometer_trusted,
+            "customers_curated": job_customers_curated,
+            "step_trainer_trusted": job_step_trainer_trusted,
+            "machine_learning_curated": job_machine_learning_curated}
+    assert set(jobs) == set(OUTPUTS), "a job per output of the lakehouse"
     seconds = {}
-    for name, job in zip(OUTPUTS, (job_customer_trusted, job_accelerometer_trusted,
-                                   job_customers_curated, job_step_trainer_trusted,
-                                   job_machine_learning_curated), strict=True):
+    for name, job in jobs.items():
         t = time.monotonic()
         job()
         seconds[name] = time.monotonic() - t

@@ -13,35 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stedi import lakehouse
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.trino import TrinoService
-
-# (zone, relation) for the row-count table, in lineage order.
-ZONES = [
-    ("landing", "customer_landing"),
-    ("landing", "accelerometer_landing"),
-    ("landing", "step_trainer_landing"),
-    ("trusted", "customer_trusted"),
-    ("trusted", "accelerometer_trusted"),
-    ("trusted", "step_trainer_trusted"),
-    ("curated", "customers_curated"),
-    ("curated", "machine_learning_curated"),
-]
-
-
-def _catalog(name: str) -> str:
-    return "hive" if name.endswith("_landing") else "iceberg"
-
-
-def qualified(settings: Settings, zone: str, name: str) -> str:
-    """The Trino name of a landing source table or a model."""
-    return f'"{_catalog(name)}"."{settings.dbt_schema}_{zone}"."{name}"'
-
-
-def relations(prefix: str = "stedi") -> list[tuple[str, str, str, str]]:
-    """(zone, catalog, schema, relation) of ZONES for a dbt schema prefix."""
-    return [(zone, _catalog(name), f"{prefix}_{zone}", name) for zone, name in ZONES]
 
 
 def profiles_dir(settings: Settings) -> Path:
@@ -101,12 +76,13 @@ def run_dbt(
 
 
 def row_counts(trino: TrinoService, prefix: str | None = None) -> list[tuple[str, str, int]]:
-    """Rows per landing table and model of the lakehouse with schema `prefix`."""
+    """(zone, relation, rows) of the counted relations (lakehouse.COUNTED) of the
+    lakehouse with schema prefix `prefix`, in lineage order."""
     cur = trino.connect().cursor()
     counts = []
-    for zone, catalog, schema, name in relations(prefix or trino.settings.dbt_schema):
-        cur.execute(f'select count(*) from "{catalog}"."{schema}"."{name}"')
-        counts.append((zone, name, cur.fetchall()[0][0]))
+    for rel in lakehouse.COUNTED:
+        cur.execute(f"select count(*) from {rel.qualified(prefix or trino.settings.dbt_schema)}")
+        counts.append((rel.zone, rel.name, cur.fetchall()[0][0]))
     return counts
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from stedi import s3
 from stedi.errors import StackError
-from stedi.settings import LANDING_ENTITIES, Settings
+from stedi.lakehouse import ENTITIES
+from stedi.settings import Settings
 
 # Newline-delimited JSON, plain or gzip-compressed (both engines read .gz text).
 LANDING_PATTERNS = ("*.json", "*.json.gz")
@@ -28,12 +29,12 @@ def landing_files(folder: Path) -> dict[str, list[Path]]:
         raise StackError(f"Landing folder {folder} does not exist.")
     found = {
         e: sorted(p for pattern in LANDING_PATTERNS for p in (folder / e / "landing").glob(pattern))
-        for e in LANDING_ENTITIES
+        for e in ENTITIES
     }
     if not any(found.values()):
         raise StackError(
             f"{folder} holds no landing files: expected "
-            + ", ".join(f"{e}/landing/*.json" for e in LANDING_ENTITIES)
+            + ", ".join(f"{e}/landing/*.json" for e in ENTITIES)
         )
     return found
 

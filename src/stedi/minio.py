@@ -14,18 +14,11 @@ import subprocess
 
 from stedi import install
 from stedi.errors import StackError
-from stedi.process import (
-    http_get,
-    pid_alive,
-    read_pid,
-    require_free_port,
-    terminate,
-    wait_until,
-)
+from stedi.process import Service, http_get, require_free_port
 from stedi.settings import Settings
 
 
-class MinioService:
+class MinioService(Service):
     name = "MinIO"
 
     def __init__(self, settings: Settings):
@@ -35,27 +28,17 @@ class MinioService:
         self.log = self.home / "minio.log"
         self.data = self.home / "data"
 
-    def pid(self) -> int | None:
-        return read_pid(self.pid_file)
-
-    def is_running(self) -> bool:
-        return pid_alive(self.pid())
+    @property
+    def url(self) -> str:
+        return self.settings.s3_endpoint
 
     def is_ready(self) -> bool:
-        url = f"{self.settings.s3_endpoint}/minio/health/live"
-        return http_get(url)[0] == 200
-
-    def status(self) -> str:
-        if not self.is_running():
-            return "stopped"
-        state = "running" if self.is_ready() else "starting (not ready)"
-        return f"{state} (pid {self.pid()}) at {self.settings.s3_endpoint}"
+        return http_get(f"{self.url}/minio/health/live")[0] == 200
 
     def start(self, timeout: float = 120.0) -> float:
         """Start (or find running) MinIO; returns the seconds spent waiting."""
         if self.is_running():
-            return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                              log=self.log, timeout=timeout)
+            return self.wait_ready(timeout)
         s = self.settings
         if len(s.minio_password) < 8:
             raise StackError("MINIO_ROOT_PASSWORD must be at least 8 characters.")
@@ -76,9 +59,4 @@ class MinioService:
                 env=s.service_env(), start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid))
-        return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                          log=self.log, timeout=timeout)
-
-    def stop(self) -> None:
-        terminate(self.pid())
-        self.pid_file.unlink(missing_ok=True)
+        return self.wait_ready(timeout)

@@ -1,4 +1,5 @@
-"""Small helpers the two services share: pid files, ports, waiting for readiness."""
+"""What the services share: pid files, ports, waiting for readiness, and the
+Service base class (pid, running, status, wait, stop) MinIO and Trino extend."""
 
 from __future__ import annotations
 
@@ -101,3 +102,43 @@ def terminate(pid: int | None, timeout: float = 30.0) -> None:
         time.sleep(0.2)
     if pid_alive(pid):
         os.kill(pid, signal.SIGKILL)
+
+
+class Service:
+    """A local server process with a pid file and a readiness check.
+
+    A subclass sets `name`, `pid_file` and `log`, and defines `url` and
+    `is_ready()` (a real check: a health endpoint, a query) and `start()`.
+    """
+
+    name: str
+    pid_file: Path
+    log: Path
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def is_ready(self) -> bool:
+        raise NotImplementedError
+
+    def pid(self) -> int | None:
+        return read_pid(self.pid_file)
+
+    def is_running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def status(self) -> str:
+        if not self.is_running():
+            return "stopped"
+        state = "running" if self.is_ready() else "starting (not ready)"
+        return f"{state} (pid {self.pid()}) at {self.url}"
+
+    def wait_ready(self, timeout: float) -> float:
+        """Wait until ready (failing fast if the process dies); returns the seconds."""
+        return wait_until(self.is_ready, service=self.name, pid=self.pid, log=self.log,
+                          timeout=timeout)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        terminate(self.pid(), timeout=timeout)
+        self.pid_file.unlink(missing_ok=True)

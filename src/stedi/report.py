@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi.errors import StackError
+from stedi.lakehouse import ENTITIES, ZONES
 from stedi.settings import project_dir
 
-ZONES = ("landing", "trusted", "curated")
 ZONE_COLOURS = {"landing": "#8c6d31", "trusted": "#31688e", "curated": "#35b779"}
 
 
@@ -88,7 +88,7 @@ def _exclusions(count: _Counter) -> list[tuple[str, str, int]]:
     account for every landing line. Each entity's lines add up to landing lines
     minus trusted rows."""
     rules = []
-    for entity in ("customer", "accelerometer", "step_trainer"):
+    for entity in ENTITIES:
         count.cursor.execute(
             f"select outcome, outcome_reason, count(*) "
             f"from {count.rel[entity + '_landing_outcome']} "

@@ -35,8 +35,6 @@ TRINO_PLUGINS = ("hive", "iceberg")
 MINIO_MODULE = "github.com/minio/minio"
 MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c"
 
-LANDING_ENTITIES = ("customer", "accelerometer", "step_trainer")
-
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "")

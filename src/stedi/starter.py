@@ -17,20 +17,20 @@ import zipfile
 from pathlib import Path
 
 from stedi.errors import StackError
-from stedi.settings import LANDING_ENTITIES
+from stedi.lakehouse import ENTITIES
 
 STARTER_URL = (
     "https://github.com/udacity/nd027-Data-Engineering-Data-Lakes-AWS-Exercises"
     "/archive/refs/heads/main.zip"
 )
 _MEMBER = re.compile(
-    r"(?:^|/)project/starter/(" + "|".join(LANDING_ENTITIES) + r")/landing/([^/]+\.json)$"
+    r"(?:^|/)project/starter/(" + "|".join(ENTITIES) + r")/landing/([^/]+\.json)$"
 )
 
 
 def extract_starter(archive: Path, dest: Path) -> dict[str, int]:
     """Copy every project/starter/<entity>/landing/*.json member into dest."""
-    counts = dict.fromkeys(LANDING_ENTITIES, 0)
+    counts = dict.fromkeys(ENTITIES, 0)
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile as exc:

@@ -42,6 +42,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stedi import lakehouse
+
 # Size of the reference data set (per unit of scale).
 REFERENCE_CUSTOMERS = 956
 BASE_EPOCH_MS = 1_655_560_000_000
@@ -79,12 +81,9 @@ XYZ = tuple(
     for x in ("1.0", "0.0", "-1.0") for y in ("1.0", "0.0", "-1.0") for z in ("1.0", "0.0", "-1.0")
 )
 
-MODELS = (
-    "customer_landing", "accelerometer_landing", "step_trainer_landing",
-    "customer_landing_typed", "accelerometer_landing_typed", "step_trainer_landing_typed",
-    "customer_trusted", "accelerometer_trusted", "customers_curated",
-    "step_trainer_trusted", "machine_learning_curated",
-)
+# The relations the expected counts cover: landing sources, typed landing
+# tables, trusted and curated tables.
+COUNTED = lakehouse.names(lakehouse.SOURCES + lakehouse.TYPED + lakehouse.OUTPUTS)
 
 
 class _RotatingWriter:
@@ -144,8 +143,8 @@ class _Generator:
             self.writers[entity + "/redelivered"] = _RotatingWriter(
                 folder, f"{entity}-{part}-redelivered", limit
             )
-        self.counts = dict.fromkeys(MODELS, 0)
-        self.malformed = {"customer": 0, "accelerometer": 0, "step_trainer": 0}
+        self.counts = dict.fromkeys(COUNTED, 0)
+        self.malformed = dict.fromkeys(lakehouse.ENTITIES, 0)
         self.redelivered = {"accelerometer": 0, "step_trainer": 0}
         # How often each rule is exercised (so a test can require that it is).
         self.quirks = dict.fromkeys((
@@ -352,7 +351,7 @@ class _Generator:
         for w in self.writers.values():
             w.close()
         c = self.counts
-        for entity in ("customer", "accelerometer", "step_trainer"):
+        for entity in lakehouse.ENTITIES:
             lines = self.writers[entity].lines + self.writers[entity + "/redelivered"].lines
             c[f"{entity}_landing"] = lines
             c[f"{entity}_landing_typed"] = lines
@@ -389,9 +388,9 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42, *, offset: int = 0,
 
 def add_counts(*reports: dict[str, int]) -> dict[str, int]:
     """Expected counts of several parts loaded together (disjoint offsets)."""
-    total = dict.fromkeys(MODELS, 0)
+    total = dict.fromkeys(COUNTED, 0)
     for counts in reports:
-        for name in MODELS:
+        for name in COUNTED:
             total[name] += counts[name]
     return total
 
@@ -404,7 +403,7 @@ def recount(folder: Path) -> dict[str, int]:
     the data at once. It holds the data in memory: for checks on small N.
     """
     folder = Path(folder)
-    counts = dict.fromkeys(MODELS, 0)
+    counts = dict.fromkeys(COUNTED, 0)
 
     def lines(entity):
         for path in sorted((folder / entity / "landing").glob("*.json")):

@@ -19,19 +19,11 @@ import subprocess
 
 from stedi import install
 from stedi.errors import StackError
-from stedi.process import (
-    http_get,
-    log_tail,
-    pid_alive,
-    read_pid,
-    require_free_port,
-    terminate,
-    wait_until,
-)
+from stedi.process import Service, http_get, log_tail, require_free_port
 from stedi.settings import Settings
 
 
-class TrinoService:
+class TrinoService(Service):
     name = "Trino"
 
     def __init__(self, settings: Settings):
@@ -41,14 +33,12 @@ class TrinoService:
         self.log = self.data_dir / "var" / "log" / "server.log"
         self.launcher_log = self.data_dir / "var" / "log" / "launcher.log"
 
-    def pid(self) -> int | None:
-        return read_pid(self.pid_file)
-
-    def is_running(self) -> bool:
-        return pid_alive(self.pid())
+    @property
+    def url(self) -> str:
+        return self.settings.trino_url
 
     def info(self) -> dict:
-        code, body = http_get(f"{self.settings.trino_url}/v1/info")
+        code, body = http_get(f"{self.url}/v1/info")
         if code != 200:
             return {}
         try:
@@ -78,12 +68,6 @@ class TrinoService:
         except Exception:  # noqa: BLE001 -- any failure of the probe means "not ready yet"
             return False
 
-    def status(self) -> str:
-        if not self.is_running():
-            return "stopped"
-        state = "running" if self.is_ready() else "starting (not ready)"
-        return f"{state} (pid {self.pid()}) at {self.settings.trino_url}"
-
     def _launcher(self, command: str, java_home) -> subprocess.CompletedProcess:
         home = install.trino_home(self.settings)
         env = self.settings.service_env()
@@ -101,8 +85,7 @@ class TrinoService:
     def start(self, timeout: float = 300.0) -> float:
         """Start (or find running) Trino; returns the seconds spent waiting."""
         if self.is_running():
-            return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                              log=self.log, timeout=timeout)
+            return self.wait_ready(timeout)
         s = self.settings
         require_free_port(s.trino_host, s.trino_port, self.name, "STEDI_TRINO_PORT")
         java_home = install.find_java(s)
@@ -115,9 +98,7 @@ class TrinoService:
                 f"Trino launcher failed: {proc.stdout}{proc.stderr}; "
                 f"log: {self.launcher_log}\n{log_tail(self.launcher_log)}"
             )
-        return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                          log=self.log, timeout=timeout)
+        return self.wait_ready(timeout)
 
-    def stop(self) -> None:
-        terminate(self.pid(), timeout=60)
-        self.pid_file.unlink(missing_ok=True)
+    def stop(self, timeout: float = 60.0) -> None:  # a graceful Trino shutdown takes longer
+        super().stop(timeout)

@@ -1,0 +1,82 @@
+"""What the lakehouse is: its landing entities, zones, relations and catalogs.
+
+The one place the tool, the benchmark and the tests learn which tables exist
+and where they live. dbt's models and sources are what it describes, and
+test_manifest.py checks that the two agree (every relation here is a source or
+model in the manifest, in the schema its zone names).
+
+    >>> qualified("customer_trusted", "stedi")
+    '"iceberg"."stedi_trusted"."customer_trusted"'
+    >>> [r.name for r in CURATED]
+    ['customers_curated', 'machine_learning_curated']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The three landing datasets, in lineage order: files <entity>/landing/*.json.
+ENTITIES = ("customer", "accelerometer", "step_trainer")
+# The data zones, in lineage order. A zone is a schema: <target schema>_<zone>.
+ZONES = ("landing", "trusted", "curated")
+# Schemas that are not data zones: the seeds (expected row counts).
+SEED_ZONE = "expectations"
+# The landing sources are Hive external tables over the JSON files; everything
+# dbt builds is in the Iceberg catalog.
+SOURCE_CATALOG = "hive"
+MODEL_CATALOG = "iceberg"
+CATALOGS = (SOURCE_CATALOG, MODEL_CATALOG)
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    zone: str      # the schema is <target schema>_<zone>
+    catalog: str
+    entity: str    # the landing dataset it comes from (curated: the one it is about)
+
+    def schema(self, prefix: str) -> str:
+        return f"{prefix}_{self.zone}"
+
+    def qualified(self, prefix: str) -> str:
+        return f'"{self.catalog}"."{self.schema(prefix)}"."{self.name}"'
+
+
+def _landing(suffix: str, catalog: str = MODEL_CATALOG) -> tuple[Relation, ...]:
+    return tuple(Relation(f"{e}_landing{suffix}", "landing", catalog, e) for e in ENTITIES)
+
+
+# The landing source tables (one per entity) and the typed landing tables.
+SOURCES = _landing("", SOURCE_CATALOG)
+TYPED = _landing("_typed")
+TRUSTED = tuple(Relation(f"{e}_trusted", "trusted", MODEL_CATALOG, e) for e in ENTITIES)
+CURATED = (Relation("customers_curated", "curated", MODEL_CATALOG, "customer"),
+           Relation("machine_learning_curated", "curated", MODEL_CATALOG, "step_trainer"))
+# The audit views: every landing line's fate, and the quarantine of rejected lines.
+OUTCOMES = _landing("_outcome")
+REJECTED = _landing("_rejected")
+
+# What a consumer reads: the trusted and curated tables.
+OUTPUTS = TRUSTED + CURATED
+# The relations seeds/expected_row_counts.csv gives counts for, in lineage
+# order: what `stedi build` and `stedi counts` print.
+COUNTED = SOURCES + OUTPUTS
+ALL = SOURCES + TYPED + TRUSTED + CURATED + OUTCOMES + REJECTED
+_BY_NAME = {r.name: r for r in ALL}
+
+
+def relation(name: str) -> Relation:
+    """The relation called `name`; a KeyError naming it if the lakehouse has none."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is not a relation of the STEDI lakehouse") from None
+
+
+def qualified(name: str, prefix: str) -> str:
+    """The Trino name of relation `name` in the lakehouse with schema prefix `prefix`."""
+    return relation(name).qualified(prefix)
+
+
+def names(relations: tuple[Relation, ...]) -> tuple[str, ...]:
+    return tuple(r.name for r in relations)
