@@ -278,7 +278,8 @@ def test_lineage_edges_run_landing_to_trusted_to_curated(athena_compiled):
     manifest = athena_compiled.manifest
     edges = _edges(manifest)
     for chain in [
-        ("customer_landing", "customer_landing_typed", "customer_trusted", "customers_curated"),
+        ("customer_landing", "customer_landing_typed", "customer_landing_current", "customer_trusted",
+         "customers_curated"),
         ("accelerometer_landing", "accelerometer_landing_typed", "accelerometer_trusted",
          "machine_learning_curated"),
         ("step_trainer_landing", "step_trainer_landing_typed", "step_trainer_trusted",

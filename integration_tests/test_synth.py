@@ -102,10 +102,20 @@ def test_synthetic_data_exercises_every_rule(synth_data):
     assert all(n > 0 for n in expected["quirks"].values()), expected["quirks"]
     assert all(n > 0 for n in expected["excluded_malformed_lines"].values())
     assert all(n > 0 for n in expected["redelivered_lines"].values())
+    assert all(n > 0 for n in expected["held_out_customers"].values())
     counts = expected["counts"]
     # Rules that must remove rows on this data, so a model that skipped one would differ.
     assert counts["customers_curated"] < counts["customer_trusted"]
     assert counts["machine_learning_curated"] < counts["accelerometer_trusted"]
+
+
+def test_synthetic_customers_held_out_on_doubt_match_the_generator(synth_built):
+    """Ties and unreadable records hold exactly the customers the generator expects."""
+    stack, expected, _ = synth_built
+    cursor = stack.trino.connect().cursor()
+    cursor.execute(f"select consent_status, count(*) from iceberg.{SCHEMA}_landing"
+                   f".customer_landing_current where consent_status like 'held_out%' group by 1")
+    assert dict(cursor.fetchall()) == expected["held_out_customers"]
 
 
 def test_synthetic_landing_tables_read_the_synth_bucket(synth_built):

@@ -4,7 +4,9 @@
     every run (on-run-start). Each table holds one raw JSON line per row; the
     typed landing tables in models/landing parse it, so a malformed line never fails a
     query and both engines read the same files the same way.
-    Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables).
+    Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables). A
+    table declared by an older version of this macro (other columns) is
+    dropped first (metadata only: the files stay).
     dbt also compiles hooks (`dbt compile`, `dbt docs generate`, `dbt show`):
     those commands must not touch the warehouse (Athena: no AWS credentials in
     CI), so they only render the statements, which is what the compiled hook
@@ -28,6 +30,16 @@
                 {% endif %}
             {% endif %}
             {% set location = landing_location(source.meta.landing_prefix) %}
+            {% if not render_only %}
+                {% set existing = adapter.get_relation(
+                    database=relation.database, schema=relation.schema,
+                    identifier=relation.identifier) %}
+                {% if existing is not none
+                    and adapter.get_columns_in_relation(existing) | map(attribute='name')
+                        | map('lower') | list != landing_table_columns() %}
+                    {% do run_query(landing_table_drop(relation)) %}
+                {% endif %}
+            {% endif %}
             {% do statements.append(landing_table_ddl(relation, location)) %}
         {% endfor %}
         {% if render_only %}

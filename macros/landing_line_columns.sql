@@ -5,11 +5,19 @@
     JSON, a bare value, an array, a blank line) gets a null doc, so none of its
     fields is read: json_extract_scalar on the raw text would read a truncated
     line's leading fields, and parsing per field would parse each line many times.
+    A line holding a raw \001 byte (the external tables' field delimiter, see
+    landing_table_ddl) is not parsed at all: `has_field_delimiter` is true, the
+    typed tables reject it whole, and `raw_line` puts back the text after the
+    byte (up to a second \001) for the quarantine.
     Use in a select list over a landing source.
 #}
 {% macro landing_line_columns() -%}
     "$path" as source_file,
     {{ to_utc_timestamp('"$file_modified_time"') }} as source_file_modified_at,
-    raw_line,
-    try(cast(json_parse(raw_line) as map(varchar, json))) as doc
+    raw_line || coalesce(chr(1) || after_field_delimiter, '') as raw_line,
+    after_field_delimiter is not null as has_field_delimiter,
+    case
+        when after_field_delimiter is null
+            then try(cast(json_parse(raw_line) as map(varchar, json)))
+    end as doc
 {%- endmacro %}

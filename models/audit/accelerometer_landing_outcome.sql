@@ -1,6 +1,7 @@
 -- One row per landing line of accelerometer/landing/ with its outcome:
 -- `trusted` (the first copy of a reading in accelerometer_trusted), `excluded`
--- (with the rule) or `rejected` (with the reason). Accounts for every line.
+-- (with the rule: a customer held out on doubt has its own) or `rejected`
+-- (with the reason). Accounts for every line.
 with lines as (
     select
         landing.source_file,
@@ -9,6 +10,11 @@ with lines as (
         landing.reading_epoch_ms,
         customers.customer_id,
         customers.share_with_research_epoch_ms,
+        case
+            when current_customers.consent_status like 'held_out_%'
+                then current_customers.consent_status
+            else 'no_research_consent'
+        end as no_consent_reason,
         {{ surrogate_key(['customers.customer_id', 'landing.reading_epoch_ms',
                           'landing.x', 'landing.y', 'landing.z']) }} as accelerometer_reading_id,
         row_number() over (
@@ -20,6 +26,8 @@ with lines as (
     from {{ ref('accelerometer_landing_typed') }} as landing
     left join {{ ref('customer_trusted') }} as customers
         on landing.email_key = customers.email
+    left join {{ ref('customer_landing_current') }} as current_customers
+        on landing.email_key = current_customers.email_key
 ),
 
 classified as (
@@ -28,7 +36,7 @@ classified as (
         lines.raw_line,
         case
             when lines.rejection_reason is not null then lines.rejection_reason
-            when lines.customer_id is null then 'no_research_consent'
+            when lines.customer_id is null then lines.no_consent_reason
             {% if var('strict_consent') -%}
                 when lines.reading_epoch_ms < lines.share_with_research_epoch_ms
                     then 'before_research_consent'

@@ -1,6 +1,8 @@
 -- One row per landing line of customer/landing/ with its outcome: `trusted`
 -- (the current record of a consenting customer), `excluded` (with the rule) or
--- `rejected` (with the reason). Accounts for every line.
+-- `rejected` (with the reason). Accounts for every line. `held_out_reason`
+-- marks every line of a customer held out on doubt (customer_landing_current),
+-- the unreadable record that holds them out included.
 with lines as (
     select
         source_file,
@@ -25,13 +27,19 @@ classified as (
         end as outcome,
         case
             when lines.rejection_reason is not null then lines.rejection_reason
+            when customers.consent_status like 'held_out_%' then customers.consent_status
             when trusted_rows.customer_id is null then 'no_research_consent'
             when lines.copy_number > 1 then 'duplicate_record'
             when lines.source_record_id = trusted_rows.source_record_id
                 then 'current_consenting_record'
             else 'superseded_record'
-        end as outcome_reason
+        end as outcome_reason,
+        case
+            when customers.consent_status like 'held_out_%' then customers.consent_status
+        end as held_out_reason
     from lines
+    left join {{ ref('customer_landing_current') }} as customers
+        on lines.email_key = customers.email_key
     left join {{ ref('customer_trusted') }} as trusted_rows
         on lines.email_key = trusted_rows.email
 )

@@ -17,6 +17,7 @@ fields as (
         source_file,
         source_file_modified_at,
         raw_line,
+        has_field_delimiter,
         doc,
         {{ json_field('doc', 'user') }} as email,
         {{ json_field('doc', 'timestamp', 'bigint') }} as reading_epoch_ms,
@@ -38,6 +39,7 @@ classified as (
         y,
         z,
         case
+            when has_field_delimiter then 'field_delimiter_in_line'
             when doc is null then 'malformed_json'
             when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_user'
             when reading_epoch_ms is null then 'invalid_timestamp'

@@ -14,6 +14,7 @@ fields as (
         source_file,
         source_file_modified_at,
         raw_line,
+        has_field_delimiter,
         doc,
         {{ json_field('doc', 'customerName') }} as customer_name,
         {{ json_field('doc', 'email') }} as email,
@@ -48,6 +49,7 @@ select
     share_with_public_epoch_ms,
     share_with_friends_epoch_ms,
     case
+        when has_field_delimiter then 'field_delimiter_in_line'
         when doc is null then 'malformed_json'
         when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_email'
         when last_update_epoch_ms is null then 'invalid_last_update_date'

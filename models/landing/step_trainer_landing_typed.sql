@@ -16,6 +16,7 @@ fields as (
         source_file,
         source_file_modified_at,
         raw_line,
+        has_field_delimiter,
         doc,
         {{ json_field('doc', 'serialNumber') }} as serial_number,
         {{ json_field('doc', 'sensorReadingTime', 'bigint') }} as sensor_reading_epoch_ms,
@@ -32,6 +33,7 @@ classified as (
         sensor_reading_epoch_ms,
         distance_from_object,
         case
+            when has_field_delimiter then 'field_delimiter_in_line'
             when doc is null then 'malformed_json'
             when coalesce(trim(serial_number), '') = '' then 'missing_serial_number'
             when sensor_reading_epoch_ms is null then 'invalid_sensor_reading_time'

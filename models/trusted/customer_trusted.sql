@@ -1,24 +1,8 @@
--- One row per customer who currently consents to research.
--- A customer is an email (trimmed, case-insensitive); the current record is the
--- usable one with the latest lastUpdateDate, and it must grant research consent.
-with ranked as (
-    select
-        *,
-        row_number() over (
-            partition by email_key
-            order by last_update_epoch_ms desc, source_file desc, raw_line desc
-        ) as recency_rank
-    from {{ ref('customer_landing_typed') }}
-    where rejection_reason is null
-),
-
-current_record as (
-    select * from ranked
-    where recency_rank = 1
-)
-
+-- One row per customer who currently consents to research: the consent gate.
+-- The rules (current record, ties and unreadable records held out) are in
+-- customer_landing_current; this table keeps its `consenting` customers.
 select
-    {{ customer_id('email_key') }} as customer_id,
+    customer_id,
     {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,
     email_key as email,
     customer_name,
@@ -31,5 +15,5 @@ select
     {{ epoch_ms_to_timestamp('share_with_research_epoch_ms') }} as research_consent_at,
     {{ epoch_ms_to_timestamp('share_with_public_epoch_ms') }} as public_consent_at,
     {{ epoch_ms_to_timestamp('share_with_friends_epoch_ms') }} as friends_consent_at
-from current_record
-where {{ has_research_consent('share_with_research_epoch_ms') }}
+from {{ ref('customer_landing_current') }}
+where consent_status = 'consenting'

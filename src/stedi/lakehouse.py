@@ -49,6 +49,9 @@ def _landing(suffix: str, catalog: str = MODEL_CATALOG) -> tuple[Relation, ...]:
 # The landing source tables (one per entity) and the typed landing tables.
 SOURCES = _landing("", SOURCE_CATALOG)
 TYPED = _landing("_typed")
+# One row per customer: the current record and the consent status (a view over
+# customer_landing_typed; customer_trusted keeps the consenting customers).
+CURRENT = (Relation("customer_landing_current", "landing", MODEL_CATALOG, "customer"),)
 TRUSTED = tuple(Relation(f"{e}_trusted", "trusted", MODEL_CATALOG, e) for e in ENTITIES)
 CURATED = (Relation("customers_curated", "curated", MODEL_CATALOG, "customer"),
            Relation("machine_learning_curated", "curated", MODEL_CATALOG, "step_trainer"))
@@ -61,7 +64,7 @@ OUTPUTS = TRUSTED + CURATED
 # The relations seeds/expected_row_counts.csv gives counts for, in lineage
 # order: what `stedi build` and `stedi counts` print.
 COUNTED = SOURCES + OUTPUTS
-ALL = SOURCES + TYPED + TRUSTED + CURATED + OUTCOMES + REJECTED
+ALL = SOURCES + TYPED + CURRENT + TRUSTED + CURATED + OUTCOMES + REJECTED
 _BY_NAME = {r.name: r for r in ALL}
 
 

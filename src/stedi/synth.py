@@ -26,7 +26,12 @@ What it reproduces (each a rule the models must get right):
 - re-delivered readings (exact duplicate lines, in separate files);
 - step-trainer readings no phone reading matches, and serials no customer owns;
 - malformed lines (a proper prefix of a JSON line: truncated), either instead
-  of the line or in addition to it. The rules exclude them entirely.
+  of the line or in addition to it. The rules exclude them entirely;
+- deny on doubt: a second record with the customer's latest lastUpdateDate
+  that disagrees about consent (a tie), and records that name the customer
+  but cannot be read (lastUpdateDate missing or text, shareWithResearchAsOfDate
+  text); both hold the customer out, except an unreadable record whose
+  readable lastUpdateDate is older than the current record's.
 
 Generation streams: customers are produced one serial-number group at a time
 (a group is one customer, or 2-3 consecutive customers sharing a serial), each
@@ -68,6 +73,8 @@ P_MALFORMED_INSTEAD = {"customer": 0.01, "accelerometer": 0.001, "step_trainer":
 P_MALFORMED_EXTRA = {"customer": 0.01, "accelerometer": 0.001, "step_trainer": 0.001}
 P_ORPHAN_READINGS = 0.02                 # device readings no phone reading matches
 P_UNKNOWN_SERIAL = 0.01                  # readings of a serial no customer owns
+P_CONSENT_TIE = 0.01                     # a twin of the latest record disagreeing on consent
+P_UNREADABLE_RECORD = 0.015              # a record naming the customer that cannot be read
 
 FIRST = ("Santosh", "Jane", "Ashley", "John", "Jason", "Neeraj", "Ben", "Craig",
          "Jaya", "Sarah", "Lyn", "Chris", "Danny", "Frank", "Liz", "Sean", "Spencer",
@@ -153,6 +160,9 @@ class _Generator:
             "shared_serial_groups", "step_readings_fitting_several_customers",
             "step_readings_fitting_no_customer", "unknown_serial_readings",
         ), 0)
+        # Customers held out on doubt, by reason (see customer_landing_current).
+        self.held_out = {"held_out_consent_tie": 0, "held_out_unreadable_record": 0}
+        self.unreadable_but_older = 0   # unreadable records that hold nobody out
 
     # -- writing --------------------------------------------------------------
 
@@ -227,15 +237,13 @@ class _Generator:
         if n_records > 1:
             self.quirks["customers_with_several_records"] += 1
         updated = registered
-        current_valid_consent = None  # consent of the latest well-formed record
-        for j in range(n_records):
-            if j:
-                updated += rng.randint(1, 10 * DAY_MS)      # strictly later
-                if rng.random() < P_CONSENT_FLIP:
-                    consent = not consent
-            record = {
+        usable: list[tuple[int, int]] = []     # landed readable records: (updated, consent)
+        unreadable: list[int | None] = []      # landed unreadable records: updated or None
+
+        def record(updated, consent, email_text):
+            rec = {
                 "customerName": f"{first} {last}",
-                "email": email if j == 0 or rng.random() < 0.5 else self._email_variant(email),
+                "email": email_text,
                 "phone": phone,
                 "birthDay": birthday,
                 "serialNumber": serial,
@@ -243,20 +251,70 @@ class _Generator:
                 "lastUpdateDate": updated,
             }
             if consent:
-                record["shareWithResearchAsOfDate"] = updated
+                rec["shareWithResearchAsOfDate"] = consent
             else:
                 no = rng.randrange(3)   # absent, explicit null, or 0
                 if no == 1:
-                    record["shareWithResearchAsOfDate"] = None
+                    rec["shareWithResearchAsOfDate"] = None
                 elif no == 2:
-                    record["shareWithResearchAsOfDate"] = 0
+                    rec["shareWithResearchAsOfDate"] = 0
             if rng.random() < 0.5:
-                record["shareWithPublicAsOfDate"] = updated
+                rec["shareWithPublicAsOfDate"] = updated
             if rng.random() < 0.5:
-                record["shareWithFriendsAsOfDate"] = updated
-            line = json.dumps(record, separators=(",", ":")) + "\n"
+                rec["shareWithFriendsAsOfDate"] = updated
+            return rec
+
+        def emit(rec, readable=True):
+            line = json.dumps(rec, separators=(",", ":")) + "\n"
             if self._emit("customer", line, redeliverable=False):
-                current_valid_consent = consent   # records are written oldest first
+                if readable:
+                    usable.append((rec["lastUpdateDate"],
+                                   rec.get("shareWithResearchAsOfDate") or 0))
+                else:
+                    stamp = rec.get("lastUpdateDate")
+                    unreadable.append(stamp if isinstance(stamp, int) else None)
+
+        for j in range(n_records):
+            if j:
+                updated += rng.randint(1, 10 * DAY_MS)      # strictly later
+                if rng.random() < P_CONSENT_FLIP:
+                    consent = not consent
+            variant = email if j == 0 or rng.random() < 0.5 else self._email_variant(email)
+            emit(record(updated, updated if consent else 0, variant))
+        if rng.random() < P_CONSENT_TIE:
+            # Same lastUpdateDate as the latest record, another consent answer.
+            other = 0 if consent else updated
+            if consent and rng.random() < 0.5:
+                other = updated - rng.randint(1, DAY_MS)    # a different date
+            emit(record(updated, other, email))
+        if rng.random() < P_UNREADABLE_RECORD:
+            rec = record(updated + rng.randint(1, DAY_MS), 0, self._email_variant(email))
+            kind = rng.randrange(4)
+            if kind == 0:
+                del rec["lastUpdateDate"]
+            elif kind == 1:
+                rec["lastUpdateDate"] = "2022-06-18"
+            else:
+                rec["shareWithResearchAsOfDate"] = "yes"
+                if kind == 3:   # readable and older than the current record: no doubt
+                    rec["lastUpdateDate"] = registered - DAY_MS
+            emit(rec, readable=False)
+
+        # The rules (customer_landing_current): latest usable record is current;
+        # an unreadable record not provably older, or a disagreeing tie, holds out.
+        latest = max((u for u, _ in usable), default=None)
+        status = None
+        if any(u is None or latest is None or u >= latest for u in unreadable):
+            status = "held_out_unreadable_record"
+        elif latest is not None and len({c for u, c in usable if u == latest}) > 1:
+            status = "held_out_consent_tie"
+        if status:
+            self.held_out[status] += 1
+        elif unreadable:
+            self.unreadable_but_older += 1
+        current_valid_consent = None
+        if usable and status is None:
+            current_valid_consent = bool(next(c for u, c in usable if u == latest))
         if consent != first_consent:
             self.quirks["consent_changed_by_later_record"] += 1
         customer = _Customer(
@@ -379,6 +437,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42, *, offset: int = 0,
         "excluded_malformed_lines": gen.malformed,
         "redelivered_lines": gen.redelivered,
         "quirks": gen.quirks,
+        "held_out_customers": gen.held_out,
+        "unreadable_records_older_than_current": gen.unreadable_but_older,
         "files": files,
         "seconds": round(time.monotonic() - start, 2),
     }
@@ -416,15 +476,39 @@ def recount(folder: Path) -> dict[str, int]:
                     except ValueError:
                         continue
 
-    # Customer = trimmed, lower-cased email; current record = latest lastUpdateDate.
-    current: dict[str, dict] = {}
+    # Customer = trimmed, lower-cased email; current record = latest usable
+    # lastUpdateDate. Deny on doubt: a record naming the email whose
+    # lastUpdateDate or shareWithResearchAsOfDate is not a number, unless its
+    # lastUpdateDate is a number older than the latest usable one, holds the
+    # customer out; so do records tied on the latest lastUpdateDate whose
+    # consent (a date, or none for null/0/absent) differs.
+    def number(value):
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    usable: dict[str, list[dict]] = {}
+    doubtful: dict[str, list] = {}
     for rec in lines("customer"):
-        key = (rec.get("email") or "").strip().lower()
-        if key and (key not in current
-                    or rec["lastUpdateDate"] > current[key]["lastUpdateDate"]):
-            current[key] = rec
-    trusted = {k: r for k, r in current.items()
-               if r.get("shareWithResearchAsOfDate") not in (None, 0)}
+        if not isinstance(rec, dict) or not isinstance(rec.get("email"), str):
+            continue
+        key = rec["email"].strip().lower()
+        if not key:
+            continue
+        share = rec.get("shareWithResearchAsOfDate")
+        if number(rec.get("lastUpdateDate")) and (share is None or number(share)):
+            usable.setdefault(key, []).append(rec)
+        else:
+            stamp = rec.get("lastUpdateDate")
+            doubtful.setdefault(key, []).append(stamp if number(stamp) else None)
+    trusted = {}
+    for key in usable.keys() | doubtful.keys():
+        records = usable.get(key, [])
+        latest = max((r["lastUpdateDate"] for r in records), default=None)
+        if any(u is None or latest is None or u >= latest for u in doubtful.get(key, [])):
+            continue
+        tied = [r for r in records if r["lastUpdateDate"] == latest]
+        answers = {r.get("shareWithResearchAsOfDate") or 0 for r in tied}
+        if len(answers) == 1 and answers != {0}:
+            trusted[key] = tied[0]
     counts["customer_trusted"] = len(trusted)
 
     readings = set()   # distinct (customer, timestamp, x, y, z) of trusted customers

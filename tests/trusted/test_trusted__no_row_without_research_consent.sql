@@ -1,24 +1,54 @@
 -- Assert that no trusted or curated row belongs to a customer without current
 -- research consent. Consent is recomputed here from the landing records, apart
--- from customer_trusted: the latest record(s) of an email must all carry a
--- shareWithResearchAsOfDate that is not null and not 0.
-with latest_update as (
+-- from customer_trusted and customer_landing_current: the latest usable
+-- record(s) of an email must all carry the same shareWithResearchAsOfDate, not
+-- null and not 0, and no record naming the email may be unreadable (a
+-- lastUpdateDate or shareWithResearchAsOfDate that is not a number) unless its
+-- lastUpdateDate is older than the latest usable one.
+with records as (
     select
         email_key,
-        max(last_update_epoch_ms) as last_update_epoch_ms
+        last_update_epoch_ms,
+        share_with_research_epoch_ms,
+        rejection_reason is null as is_usable
     from {{ ref('customer_landing_typed') }}
+    where
+        rejection_reason is null
+        or rejection_reason in ('invalid_last_update_date', 'invalid_research_consent_date')
+),
+
+latest_update as (
+    select
+        email_key,
+        max(case when is_usable then last_update_epoch_ms end) as last_update_epoch_ms
+    from records
     group by email_key
 ),
 
 consenting as (
     select {{ customer_id('records.email_key') }} as customer_id
-    from {{ ref('customer_landing_typed') }} as records
+    from records
     inner join latest_update
-        on
-            records.email_key = latest_update.email_key
-            and records.last_update_epoch_ms = latest_update.last_update_epoch_ms
+        on records.email_key = latest_update.email_key
     group by records.email_key
-    having bool_and(coalesce(records.share_with_research_epoch_ms, 0) <> 0)
+    having
+        count_if(
+            not records.is_usable
+            and not coalesce(
+                records.last_update_epoch_ms < latest_update.last_update_epoch_ms, false
+            )
+        ) = 0
+        and count(distinct case
+            when
+                records.is_usable
+                and records.last_update_epoch_ms = latest_update.last_update_epoch_ms
+                then coalesce(records.share_with_research_epoch_ms, 0)
+        end) = 1
+        and bool_and(
+            not records.is_usable
+            or records.last_update_epoch_ms < latest_update.last_update_epoch_ms
+            or coalesce(records.share_with_research_epoch_ms, 0) <> 0
+        )
 ),
 
 protected_rows as (

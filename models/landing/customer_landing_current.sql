@@ -1,0 +1,99 @@
+-- One row per customer (email, trimmed and case-insensitive) named by a
+-- readable customer record: the current record and the customer's consent
+-- status. The consent rules live here, once (customer_trusted keeps the
+-- `consenting` rows):
+--   * the current record is the usable one with the latest lastUpdateDate;
+--     consent = has_research_consent(its shareWithResearchAsOfDate);
+--   * deny on doubt, tie: records sharing the latest lastUpdateDate that
+--     disagree about consent (one grants and one does not, or they give
+--     different dates) -> `held_out_consent_tie`;
+--   * deny on doubt, unreadable record: a record that names the email but whose
+--     lastUpdateDate is missing or not a number, or whose
+--     shareWithResearchAsOfDate is not a number, might be the newest one (a
+--     withdrawal): unless its readable lastUpdateDate is older than the latest
+--     usable record's -> `held_out_unreadable_record`, until it is fixed.
+{{ config(materialized='view') }}
+
+with records as (
+    -- every line that names a customer: usable, or unreadable as above
+    select
+        *,
+        rejection_reason is null as is_usable,
+        case
+            when
+                rejection_reason is null
+                and {{ has_research_consent('share_with_research_epoch_ms') }}
+                then share_with_research_epoch_ms
+            else 0
+        end as consent_value
+    from {{ ref('customer_landing_typed') }}
+    where
+        rejection_reason is null
+        or rejection_reason in ('invalid_last_update_date', 'invalid_research_consent_date')
+),
+
+latest as (
+    select
+        email_key,
+        max(case when is_usable then last_update_epoch_ms end) as latest_epoch_ms
+    from records
+    group by email_key
+),
+
+doubts as (
+    select
+        records.email_key,
+        count_if(
+            not records.is_usable
+            and (
+                records.last_update_epoch_ms is null
+                or latest.latest_epoch_ms is null
+                or records.last_update_epoch_ms >= latest.latest_epoch_ms
+            )
+        ) as unreadable_current_records,
+        count(distinct case
+            when records.is_usable and records.last_update_epoch_ms = latest.latest_epoch_ms
+                then records.consent_value
+        end) as latest_consent_values
+    from records
+    inner join latest on records.email_key = latest.email_key
+    group by records.email_key
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by email_key
+            order by last_update_epoch_ms desc, source_file desc, raw_line desc
+        ) as recency_rank
+    from records
+    where is_usable
+)
+
+select
+    doubts.email_key,
+    {{ customer_id('doubts.email_key') }} as customer_id,
+    ranked.source_file,
+    ranked.raw_line,
+    ranked.customer_name,
+    ranked.phone,
+    ranked.birth_day,
+    ranked.serial_number,
+    ranked.registration_epoch_ms,
+    ranked.last_update_epoch_ms,
+    ranked.share_with_research_epoch_ms,
+    ranked.share_with_public_epoch_ms,
+    ranked.share_with_friends_epoch_ms,
+    case
+        when doubts.unreadable_current_records > 0 then 'held_out_unreadable_record'
+        when doubts.latest_consent_values > 1 then 'held_out_consent_tie'
+        when {{ has_research_consent('ranked.share_with_research_epoch_ms') }}
+            then 'consenting'
+        else 'no_research_consent'
+    end as consent_status
+from doubts
+left join ranked
+    on
+        doubts.email_key = ranked.email_key
+        and ranked.recency_rank = 1
