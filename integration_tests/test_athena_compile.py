@@ -115,6 +115,7 @@ SHARED_FUNCTIONS = {
     "json_extract_scalar", "lower", "max", "md5", "min", "row_number", "sha256", "sum",
     "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
     "try", "json_parse", "element_at",  # in Presto 0.217 (Athena v2), Trino, Athena v3
+    "chr",  # Presto 0.217 string functions: chr(n); Trino the same
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
@@ -140,9 +141,10 @@ def test_compiled_sql_calls_only_functions_both_engines_have(athena_compiled):
 
 def test_landing_ddl_reads_the_same_files_the_same_way_on_both_engines(
         athena_compiled, tmp_path):
-    """Athena: Hive DDL, one string column over the text lines (LazySimpleSerDe,
-    default \\001 delimiter); Trino: the Hive connector's TEXTFILE format with
-    the same defaults. Same tables, same single column, same prefixes."""
+    """Athena: Hive DDL, two string columns over the text lines (LazySimpleSerDe,
+    default \\001 delimiter, a newline as null marker); Trino: the Hive
+    connector's TEXTFILE format with the same settings. Same tables, same
+    columns, same prefixes."""
     trino = compile_offline(tmp_path, "local")
     ddl = {}
     for engine, compiled in (("athena", athena_compiled), ("trino", trino)):
@@ -155,11 +157,12 @@ def test_landing_ddl_reads_the_same_files_the_same_way_on_both_engines(
     def shape(statement: str) -> tuple[str, str, str]:
         table = re.search(r"create (?:external )?table if not exists (\S+)", statement,
                           flags=re.IGNORECASE).group(1)
-        column = re.search(r"\(\s*(\S+)\s+(string|varchar)\s*\)", statement).group(1)
+        columns = re.search(r"\(\s*(\S+)\s+(?:string|varchar),\s*(\S+)\s+(?:string|varchar)\s*\)",
+                            statement).groups()
         location = re.search(r"location\s*=?\s*'([^']+)'", statement,
                              flags=re.IGNORECASE).group(1)
         return (table.replace("`", "").replace('"', "").split(".")[-1],
-                column.strip('`"'), location)
+                ",".join(c.strip('`"') for c in columns), location)
 
     # The two compiles used different buckets only if the env differs: compare paths.
     athena = sorted(shape(s) for s in ddl["athena"])
@@ -168,11 +171,13 @@ def test_landing_ddl_reads_the_same_files_the_same_way_on_both_engines(
     assert [loc.split("/", 3)[3] for _, _, loc in athena] == \
         [loc.split("/", 3)[3] for _, _, loc in trino_shapes]
     for statement in ddl["athena"]:
-        assert re.search(r"row format delimited\s+stored as textfile", statement), statement
+        assert re.search(r"row format delimited\s+null defined as '\\n'\s+stored as textfile",
+                         statement), statement
         assert "serde" not in statement.lower()  # the default LazySimpleSerDe, as Trino
         assert f"s3://{ATHENA_ENV['STEDI_BUCKET']}/" in statement
     for statement in ddl["trino"]:
         assert "format = 'TEXTFILE'" in statement, statement
+        assert "null_format = U&'\\000A'" in statement, statement
 
 
 def test_compiled_athena_sql_parses_with_sqlfluff_athena_dialect(athena_compiled):
