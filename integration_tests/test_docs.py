@@ -38,7 +38,9 @@ def test_docs_generate_against_local_stack(built, settings, tmp_path):
     parents = manifest["parent_map"]
     assert "source.stedi.landing.customer_landing" in parents[
         "model.stedi.customer_landing_typed"]
-    assert "model.stedi.customer_landing_typed" in parents["model.stedi.customer_trusted"]
+    assert "model.stedi.customer_landing_typed" in parents[
+        "model.stedi.customer_landing_current"]
+    assert "model.stedi.customer_landing_current" in parents["model.stedi.customer_trusted"]
     assert "model.stedi.customer_trusted" in parents["model.stedi.customers_curated"]
     assert manifest["exposures"]["exposure.stedi.step_detection_training"]["depends_on"][
         "nodes"] == ["model.stedi.machine_learning_curated"]
