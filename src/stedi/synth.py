@@ -140,6 +140,9 @@ class _Group:
 class _Generator:
     def __init__(self, out: Path, scale: float, seed: int, offset: int, part: str):
         self.rng = random.Random(f"stedi-synth/{seed}/{offset}/{part}")
+        # The deny-on-doubt records draw from a stream of their own, so the rest
+        # of the data is the same as without them.
+        self.doubt_rng = random.Random(f"stedi-synth-doubt/{seed}/{offset}/{part}")
         self.out = out
         self.n_customers = max(1, round(REFERENCE_CUSTOMERS * scale))
         self.offset = offset
@@ -166,23 +169,25 @@ class _Generator:
 
     # -- writing --------------------------------------------------------------
 
-    def _truncated(self, line: str) -> str:
+    def _truncated(self, line: str, rng: random.Random) -> str:
         body = line.rstrip("\n")
-        cut = body[: self.rng.randrange(1, len(body))]
+        cut = body[: rng.randrange(1, len(body))]
         return cut + "\n"
 
-    def _emit(self, entity: str, line: str, redeliverable: bool = True) -> bool:
+    def _emit(self, entity: str, line: str, redeliverable: bool = True,
+              rng: random.Random | None = None) -> bool:
         """Write a line with the usual accidents; True when a good copy landed."""
-        r = self.rng.random()
+        rng = rng or self.rng
+        r = rng.random()
         writer = self.writers[entity]
         instead, extra = P_MALFORMED_INSTEAD[entity], P_MALFORMED_EXTRA[entity]
         if r < instead:
-            writer.write(self._truncated(line))
+            writer.write(self._truncated(line, rng))
             self.malformed[entity] += 1
             return False
         writer.write(line)
         if r < instead + extra:
-            writer.write(self._truncated(line))
+            writer.write(self._truncated(line, rng))
             self.malformed[entity] += 1
         elif redeliverable and r > 1 - P_REDELIVER:
             self.writers[entity + "/redelivered"].write(line)
@@ -240,7 +245,7 @@ class _Generator:
         usable: list[tuple[int, int]] = []     # landed readable records: (updated, consent)
         unreadable: list[int | None] = []      # landed unreadable records: updated or None
 
-        def record(updated, consent, email_text):
+        def record(updated, consent, email_text, rng=rng):
             rec = {
                 "customerName": f"{first} {last}",
                 "email": email_text,
@@ -264,9 +269,9 @@ class _Generator:
                 rec["shareWithFriendsAsOfDate"] = updated
             return rec
 
-        def emit(rec, readable=True):
+        def emit(rec, readable=True, rng=rng):
             line = json.dumps(rec, separators=(",", ":")) + "\n"
-            if self._emit("customer", line, redeliverable=False):
+            if self._emit("customer", line, redeliverable=False, rng=rng):
                 if readable:
                     usable.append((rec["lastUpdateDate"],
                                    rec.get("shareWithResearchAsOfDate") or 0))
@@ -281,15 +286,16 @@ class _Generator:
                     consent = not consent
             variant = email if j == 0 or rng.random() < 0.5 else self._email_variant(email)
             emit(record(updated, updated if consent else 0, variant))
-        if rng.random() < P_CONSENT_TIE:
+        doubt = self.doubt_rng
+        if doubt.random() < P_CONSENT_TIE:
             # Same lastUpdateDate as the latest record, another consent answer.
             other = 0 if consent else updated
-            if consent and rng.random() < 0.5:
-                other = updated - rng.randint(1, DAY_MS)    # a different date
-            emit(record(updated, other, email))
-        if rng.random() < P_UNREADABLE_RECORD:
-            rec = record(updated + rng.randint(1, DAY_MS), 0, self._email_variant(email))
-            kind = rng.randrange(4)
+            if consent and doubt.random() < 0.5:
+                other = updated - doubt.randint(1, DAY_MS)    # a different date
+            emit(record(updated, other, email, rng=doubt), rng=doubt)
+        if doubt.random() < P_UNREADABLE_RECORD:
+            rec = record(updated + doubt.randint(1, DAY_MS), 0, email.upper(), rng=doubt)
+            kind = doubt.randrange(4)
             if kind == 0:
                 del rec["lastUpdateDate"]
             elif kind == 1:
@@ -298,7 +304,7 @@ class _Generator:
                 rec["shareWithResearchAsOfDate"] = "yes"
                 if kind == 3:   # readable and older than the current record: no doubt
                     rec["lastUpdateDate"] = registered - DAY_MS
-            emit(rec, readable=False)
+            emit(rec, readable=False, rng=doubt)
 
         # The rules (customer_landing_current): latest usable record is current;
         # an unreadable record not provably older, or a disagreeing tie, holds out.
