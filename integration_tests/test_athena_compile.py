@@ -120,7 +120,7 @@ SHARED_FUNCTIONS = {
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
                  "values", "from", "select", "join", "using", "timestamp", "varchar",
-                 "decimal", "filter", "within", "partition", "by",
+                 "decimal", "filter", "within", "partition", "by", "when",
                  "map"}  # map(varchar, json): a type in a cast
 
 
