@@ -3,6 +3,11 @@
     by engine. Returns, for one table, a list of statements, each a dict:
     sql, and more_runs (the Athena operation, 'optimize' or 'vacuum', that may
     answer ICEBERG_<OP>_MORE_RUNS_NEEDED and must then run again; else none).
+    Trino: optimize_manifests after optimize, because the manifest of the
+    compaction still lists each replaced file as a DELETED entry with its column
+    bounds (the first 16 characters of an email or customer_id); rewriting the
+    manifests keeps live entries only, and the expiry then removes the old
+    manifests (integration_tests/test_forget.py reads them).
     Argument: relation (an Iceberg table).
 #}
 {% macro iceberg_purge_statements(relation) -%}
@@ -15,6 +20,7 @@
 {% macro trino__iceberg_purge_statements(relation) -%}
     {{ return([
         {'sql': 'alter table ' ~ relation ~ ' execute optimize', 'more_runs': none},
+        {'sql': 'alter table ' ~ relation ~ ' execute optimize_manifests', 'more_runs': none},
         {'sql': "alter table " ~ relation
             ~ " execute expire_snapshots(retention_threshold => '0s')", 'more_runs': none},
         {'sql': "alter table " ~ relation

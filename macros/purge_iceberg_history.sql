@@ -11,16 +11,6 @@
 #}
 {% macro purge_iceberg_history(dry_run=true) %}
     {% for relation in purgeable_relations() %}
-        {% set before = none if dry_run else run_query(iceberg_files_query(relation)) %}
-        {% for statement in iceberg_purge_statements(relation) %}
-            {% do log(('dry run: ' if dry_run else 'run: ') ~ statement.sql, info=true) %}
-            {% if not dry_run and statement.more_runs %}
-                {% do adapter.run_operation_with_potential_multiple_runs(
-                    statement.sql, statement.more_runs) %}
-            {% elif not dry_run %}
-                {% do run_query(statement.sql) %}
-            {% endif %}
-        {% endfor %}
-        {% if not dry_run %}{% do assert_iceberg_purged(relation, before) %}{% endif %}
+        {% do purge_iceberg_table(relation, dry_run) %}
     {% endfor %}
 {% endmacro %}
