@@ -156,6 +156,18 @@ def test_every_line_is_still_accounted_for(doubt):
     doubt.dbt("test", "--select", "test_landing__every_line_accounted_for")
 
 
+def test_report_counts_held_out_customers_by_reason_never_emails(doubt, tmp_path):
+    from stedi import report
+
+    doubt.build()  # target/ holds this lakehouse's artifacts
+    path = report.write_report(doubt.trino, output=tmp_path / "report.html")
+    reasons = report.HELD_OUT_REASONS
+    assert dict(report.gather(doubt.trino).held_out) == {
+        reasons["held_out_consent_tie"]: 2, reasons["held_out_unreadable_record"]: 3,
+        reasons["forgotten"]: 0}
+    assert "@" not in path.read_text()
+
+
 def test_strict_mode_holds_them_out_too(doubt):
     doubt.build("--full-refresh", variables={"strict_consent": True})
     try:

@@ -122,13 +122,19 @@ def test_overlap_check_catches_a_colliding_location():
 
 
 def test_landing_ddl_declares_every_landing_source(athena_compiled):
+    """The landing tables, and the privacy source (requests to be forgotten),
+    each at s3://<bucket>/<its meta.landing_prefix>/: <entity>/landing/ for landing."""
     manifest = athena_compiled.manifest
-    sources = {s["name"] for s in manifest["sources"].values() if s["source_name"] == "landing"}
+    sources = {s["name"]: s for s in manifest["sources"].values()
+               if s["source_name"] in ("landing", "privacy")}
     landing = landing_footprints(manifest)
-    assert {f.owner.split(":", 1)[1] for f in landing} == sources
+    assert {f.owner.split(":", 1)[1] for f in landing} == set(sources)
     for footprint in landing:
-        entity = footprint.owner.split(":", 1)[1].removesuffix("_landing")
-        assert footprint.prefix == f"s3://{BUCKET}/{entity}/landing/"
+        source = sources[footprint.owner.split(":", 1)[1]]
+        if source["source_name"] == "landing":
+            entity = source["name"].removesuffix("_landing")
+            assert source["meta"]["landing_prefix"] == f"{entity}/landing"
+        assert footprint.prefix == f"s3://{BUCKET}/{source['meta']['landing_prefix']}/"
 
 
 def test_no_table_location_overlaps_landing_or_another_table(athena_compiled):
@@ -136,7 +142,7 @@ def test_no_table_location_overlaps_landing_or_another_table(athena_compiled):
     target = athena_profile_target()
     tables = [table_footprint(n, target) for n in athena_tables(manifest)]
     landing = landing_footprints(manifest)
-    assert len(tables) >= 6 and len(landing) == 3
+    assert len(tables) >= 6 and len(landing) == 4  # 3 landing tables + forget requests
     collisions = find_overlaps(landing + tables)
     assert not collisions, "\n".join(f"{a.owner} {a.prefix} <-> {b.owner} {b.prefix}"
                                      for a, b in collisions)

@@ -1,7 +1,8 @@
 {#
     Why: dbt-external-tables supports neither Athena nor Trino, so the landing
     external tables are declared here, from the `landing` source's YAML, before
-    every run (on-run-start). Each table holds one raw JSON line per row; the
+    every run (on-run-start); so is the `privacy` source (requests to be
+    forgotten, the same kind of text table). Each table holds one raw JSON line per row; the
     typed landing tables in models/landing parse it, so a malformed line never fails a
     query and both engines read the same files the same way.
     Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables). A
@@ -17,7 +18,7 @@
         {% set render_only = flags.WHICH in ['compile', 'generate', 'docs', 'show', 'list', 'parse'] %}
         {% set schemas = [] %}
         {% set statements = [] %}
-        {% for source in graph.sources.values() if source.source_name == 'landing' %}
+        {% for source in graph.sources.values() if source.source_name in ['landing', 'privacy'] %}
             {% set relation = api.Relation.create(
                 database=source.database,
                 schema=source.schema,

@@ -45,7 +45,8 @@ classified as (
             when trusted_rows.accelerometer_reading_id is not null then 'trusted_reading'
             else 'unaccounted'
         end as outcome_reason,
-        lines.rejection_reason is not null as is_rejected
+        -- a forgotten customer's line is excluded by that rule, not rejected
+        coalesce(lines.rejection_reason <> 'forgotten', false) as is_rejected
     from lines
     left join {{ ref('accelerometer_trusted') }} as trusted_rows
         on lines.accelerometer_reading_id = trusted_rows.accelerometer_reading_id

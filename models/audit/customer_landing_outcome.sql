@@ -19,6 +19,7 @@ classified as (
         lines.source_file,
         lines.raw_line,
         case
+            when lines.rejection_reason = 'forgotten' then 'excluded'
             when lines.rejection_reason is not null then 'rejected'
             when trusted_rows.customer_id is null then 'excluded'
             when lines.copy_number > 1 then 'excluded'

@@ -12,19 +12,40 @@ with lines as (
     where {{ new_landing_files() }}
 ),
 
+checked as (
+    select
+        *,
+        {{ is_forgotten_customer(json_field('doc', 'user'), 'raw_line') }}
+            as is_forgotten
+    from lines
+),
+
+screened as (
+    -- a forgotten customer's line (stedi forget) keeps its file and time only
+    select
+        source_file,
+        source_file_modified_at,
+        has_field_delimiter,
+        is_forgotten,
+        case when not is_forgotten then raw_line end as raw_line,
+        case when not is_forgotten then doc end as doc
+    from checked
+),
+
 fields as (
     select
         source_file,
         source_file_modified_at,
         raw_line,
         has_field_delimiter,
+        is_forgotten,
         doc,
         {{ json_field('doc', 'user') }} as email,
         {{ json_field('doc', 'timestamp', 'bigint') }} as reading_epoch_ms,
         {{ json_field('doc', 'x', 'double') }} as x,
         {{ json_field('doc', 'y', 'double') }} as y,
         {{ json_field('doc', 'z', 'double') }} as z
-    from lines
+    from screened
 ),
 
 classified as (
@@ -39,6 +60,7 @@ classified as (
         y,
         z,
         case
+            when is_forgotten then 'forgotten'
             when has_field_delimiter then 'field_delimiter_in_line'
             when doc is null then 'malformed_json'
             when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_user'

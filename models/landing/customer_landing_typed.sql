@@ -9,12 +9,33 @@ with lines as (
     where {{ new_landing_files() }}
 ),
 
+checked as (
+    select
+        *,
+        {{ is_forgotten_customer(json_field('doc', 'email'), 'raw_line') }}
+            as is_forgotten
+    from lines
+),
+
+screened as (
+    -- a forgotten customer's line (stedi forget) keeps its file and time only
+    select
+        source_file,
+        source_file_modified_at,
+        has_field_delimiter,
+        is_forgotten,
+        case when not is_forgotten then raw_line end as raw_line,
+        case when not is_forgotten then doc end as doc
+    from checked
+),
+
 fields as (
     select
         source_file,
         source_file_modified_at,
         raw_line,
         has_field_delimiter,
+        is_forgotten,
         doc,
         {{ json_field('doc', 'customerName') }} as customer_name,
         {{ json_field('doc', 'email') }} as email,
@@ -30,7 +51,7 @@ fields as (
             as share_with_public_epoch_ms,
         {{ json_field('doc', 'shareWithFriendsAsOfDate', 'bigint') }}
             as share_with_friends_epoch_ms
-    from lines
+    from screened
 )
 
 select
@@ -49,6 +70,7 @@ select
     share_with_public_epoch_ms,
     share_with_friends_epoch_ms,
     case
+        when is_forgotten then 'forgotten'
         when has_field_delimiter then 'field_delimiter_in_line'
         when doc is null then 'malformed_json'
         when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_email'

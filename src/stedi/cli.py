@@ -6,6 +6,7 @@
     stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
     stedi counts                       row counts per zone
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
+    stedi forget EMAIL [--execute]     erase a person from every zone (dry run by default)
     stedi report [--output FILE]       HTML report of the last build (target/report.html)
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
@@ -20,6 +21,7 @@ Options fall back to environment variables (STEDI_DATA_DIR, STEDI_TRINO_PORT, â€
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -99,6 +101,27 @@ def cmd_purge(args) -> int:
                 _settings(args))
     if not args.execute:
         print("[stedi] dry run: statements printed above; run with --execute", file=sys.stderr)
+    return 0
+
+
+def cmd_forget(args) -> int:
+    """Erase one person (by email) from the landing files and every table."""
+    from stedi import forget
+
+    settings = _settings(args)
+    plan = forget.make_plan(settings, args.email)
+    if not plan.found and not plan.already_forgotten:
+        raise StackError("forget: no data of that customer in the landing files or the "
+                         "tables; nothing changed (check the email)")
+    print(json.dumps(plan.as_dict(), indent=2) if args.json else forget.format_plan(plan))
+    if not plan.found:
+        print("[stedi] already forgotten: nothing left to remove", file=sys.stderr)
+    elif args.execute:
+        forget.execute(settings, args.email, plan)
+        print("[stedi] forgotten: lines removed, rows deleted, Iceberg history purged",
+              file=sys.stderr)
+    else:
+        print("[stedi] dry run: nothing changed; run with --execute", file=sys.stderr)
     return 0
 
 
@@ -192,6 +215,11 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
     g.add_argument("--execute", action="store_true", help="run the statements")
     g.set_defaults(func=cmd_purge)
+    f = sub.add_parser("forget", help="erase a person from every zone (dry run unless --execute)")
+    f.add_argument("email", help="the person's email (compared trimmed, case-insensitively)")
+    f.add_argument("--execute", action="store_true", help="remove it (default: list only)")
+    f.add_argument("--json", action="store_true", help="print the plan as JSON")
+    f.set_defaults(func=cmd_forget)
     r = sub.add_parser("report", help="write an HTML report of the last build")
     r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
     r.add_argument("--target-path", help="dbt artifacts of the build (default: target/)")

@@ -21,6 +21,8 @@ ENTITIES = ("customer", "accelerometer", "step_trainer")
 ZONES = ("landing", "trusted", "curated")
 # Schemas that are not data zones: the seeds (expected row counts).
 SEED_ZONE = "expectations"
+# Requests to be forgotten (stedi forget): the `privacy` source, <schema>_privacy.
+PRIVACY_ZONE = "privacy"
 # The landing sources are Hive external tables over the JSON files; everything
 # dbt builds is in the Iceberg catalog.
 SOURCE_CATALOG = "hive"

@@ -31,6 +31,7 @@ class Report:
     tables: list[tuple[str, str, int]] = field(default_factory=list)  # zone, name, rows
     funnel: list[tuple[str, int]] = field(default_factory=list)
     exclusions: list[tuple[str, str, int]] = field(default_factory=list)  # entity, rule, rows
+    held_out: list[tuple[str, int]] = field(default_factory=list)  # reason, customers
     tests: list[dict] = field(default_factory=list)
     models: list[dict] = field(default_factory=list)
 
@@ -49,8 +50,8 @@ def _relations(manifest: dict) -> dict[str, tuple[str, str]]:
     """name -> (zone, relation_name) for the landing sources and the tables."""
     relations = {}
     for source in manifest["sources"].values():
-        if source["source_name"] == "landing":
-            relations[source["name"]] = ("landing", source["relation_name"])
+        if source["source_name"] in ("landing", "privacy"):
+            relations[source["name"]] = (source["source_name"], source["relation_name"])
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["package_name"] == "stedi":
             zone = node["fqn"][1] if len(node["fqn"]) > 2 else "other"
@@ -97,6 +98,27 @@ def _exclusions(count: _Counter) -> list[tuple[str, str, int]]:
         rules += [(entity, f"{outcome}: {reason}", int(n))
                   for outcome, reason, n in count.cursor.fetchall()]
     return rules
+
+
+# Why a customer named in landing is kept out of every trusted table although
+# (or whether) they consent: the deny-on-doubt rules and erasure on request.
+HELD_OUT_REASONS = {
+    "held_out_consent_tie": "consent tie (latest records disagree)",
+    "held_out_unreadable_record": "unreadable record (may be the newest)",
+    "forgotten": "forgotten on request (stedi forget)",
+}
+
+
+def _held_out(count: _Counter) -> list[tuple[str, int]]:
+    """Customers held out, by reason: counts only, never an email."""
+    count.cursor.execute(
+        f"select consent_status, count(*) from {count.rel['customer_landing_current']} "
+        "where consent_status like 'held_out%' group by 1")
+    found = {status: int(n) for status, n in count.cursor.fetchall()}
+    found["forgotten"] = count(
+        "select count(distinct json_extract_scalar(raw_line, '$.customer_id')) "
+        "from {forgotten_customers}")
+    return [(HELD_OUT_REASONS[reason], found.get(reason, 0)) for reason in HELD_OUT_REASONS]
 
 
 def gather(trino, target_path: Path | None = None) -> Report:
@@ -154,7 +176,7 @@ def gather(trino, target_path: Path | None = None) -> Report:
             "elapsed": run_results.get("elapsed_time", 0.0),
             "statuses": statuses,
         },
-        tables=tables, funnel=funnel, exclusions=_exclusions(count),
+        tables=tables, funnel=funnel, exclusions=_exclusions(count), held_out=_held_out(count),
         tests=tests, models=models,
     )
 
@@ -255,6 +277,8 @@ def render(report: Report) -> str:
         '<h2 id="funnel">Consent funnel</h2>',
         funnel_chart,
         _table(["step", "customers"], [list(f) for f in report.funnel], "funnel"),
+        '<h2 id="held-out">Customers held out, by reason</h2>',
+        _table(["reason", "customers"], [list(h) for h in report.held_out], "held-out"),
         '<h2 id="exclusions">Rows excluded by each rule (landing to trusted)</h2>',
         _table(["entity", "rule", "rows excluded"], [list(e) for e in report.exclusions],
                "exclusions"),

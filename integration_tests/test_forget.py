@@ -1,0 +1,374 @@
+"""`stedi forget EMAIL`: erasure on request, proved on the files themselves.
+
+One test lakehouse (its own bucket and schemas, scenario.py): a consenting
+customer to forget (F), a consenting customer who shares F's Step Trainer serial
+number (K, who keeps their data) and one who does not consent (N). Every object
+of every bucket of the stack is listed and read (landing JSON, Parquet data
+files through pyarrow, Iceberg metadata JSON, manifests and manifest lists
+decoded from Avro, anything else as bytes) before and after: F's email,
+customer_id and readings are found before and nowhere after, but in the one
+request record (the customer_id and the time) that keeps F out when an old file
+is delivered again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import struct
+import subprocess
+import zlib
+from dataclasses import dataclass
+
+import pytest
+from conftest import STEDI, assert_every_line_accounted_for, line_accounting
+from scenario import Scenario, customer, reading, step
+from test_incremental import FINGERPRINT, fingerprint
+
+from stedi import dbt, forget, s3
+
+F = "forget.me.zq9@example.com"
+K = "keeps.data.zq9@example.com"
+N = "never.consented.zq9@example.com"
+SHARED = "serial-shared-zq9"
+F_TIMES = [7_770_001_111 + 7 * k for k in range(6)]   # F's phone and Step Trainer readings
+K_TIMES = [8_880_002_222 + 7 * k for k in range(6)]
+N_TIMES = [9_990_003_333 + 7 * k for k in range(6)]
+PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
+             "customers_curated", "machine_learning_curated"]
+
+
+def _files(sc):
+    sc.write("customer", "customer-1.json", [
+        customer(F, serial=SHARED, updated=1_000, consent=1_000, name="Forget Me"),
+        customer(K, serial=SHARED, updated=1_000, consent=1_000, name="Keep Me"),
+        customer(N, serial="serial-n-zq9", updated=1_000, consent=None),
+    ])
+    sc.write("customer", "customer-2.json", [
+        customer("  " + F.upper(), serial=SHARED, updated=2_000, consent=1_500),
+        '{"customerName": "Forget Me", "email": "' + F + '", "phone": "801',  # truncated
+        customer(K, serial=SHARED, updated=2_000, consent=1_000, name="Keep Me"),
+    ])
+    sc.write("accelerometer", "accel-1.json",
+             [reading(F, ts, x=1.0) for ts in F_TIMES]
+             + [reading(K, ts, x=-1.0) for ts in K_TIMES]
+             + [reading(N, ts) for ts in N_TIMES])
+    sc.write("step_trainer", "step-1.json",
+             [step(SHARED, ts, distance=211) for ts in F_TIMES + K_TIMES]
+             + [step("serial-n-zq9", ts) for ts in N_TIMES])
+
+
+# --------------------------------------------------------------------------- #
+# Reading every object
+# --------------------------------------------------------------------------- #
+def _zigzag(buf: io.BytesIO) -> int:
+    shift = result = 0
+    while True:
+        byte = buf.read(1)[0]
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return (result >> 1) ^ -(result & 1)
+
+
+def _avro_blocks(data: bytes) -> bytes:
+    """The decompressed data blocks of an Avro object container file (the
+    format of Iceberg manifests and manifest lists), concatenated."""
+    buf = io.BytesIO(data)
+    assert buf.read(4) == b"Obj\x01"
+    meta = {}
+    while (count := _zigzag(buf)) != 0:
+        if count < 0:
+            count = -count
+            _zigzag(buf)
+        for _ in range(count):
+            key = buf.read(_zigzag(buf)).decode()
+            meta[key] = buf.read(_zigzag(buf))
+    sync = buf.read(16)
+    codec = meta.get("avro.codec", b"null").decode()
+    out = [data[:buf.tell()]]  # the header (schema) as it is
+    while buf.tell() < len(data):
+        _zigzag(buf)  # objects in the block
+        block = buf.read(_zigzag(buf))
+        assert buf.read(16) == sync
+        out.append(zlib.decompress(block, -15) if codec == "deflate" else block)
+        assert codec in ("null", "deflate"), codec
+    return b"".join(out)
+
+
+def _parquet_values(data: bytes) -> list:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(data))
+    values = []
+    for column in table.columns:
+        values += column.to_pylist()
+    return values
+
+
+@dataclass
+class Needles:
+    texts: list[bytes]       # email (any case), customer_id (and its 16-char prefix)
+    numbers: set[int]        # reading times, epoch ms
+    def find_in_bytes(self, data: bytes) -> list[str]:
+        found = []
+        lowered = data.lower()
+        for text in self.texts:
+            if text.lower() in lowered:
+                found.append(text.decode())
+        for ts in self.numbers:
+            if str(ts).encode() in data:
+                found.append(str(ts))
+            for packed in (struct.pack("<q", ts), struct.pack("<q", ts * 1000)):
+                if packed in data:   # an Iceberg bound (epoch ms, or micros of a timestamp)
+                    found.append(f"bound {ts}")
+        return found
+
+    def find_in_values(self, values: list) -> list[str]:
+        found = []
+        for value in values:
+            if isinstance(value, str):
+                found += self.find_in_bytes(value.encode())
+            elif isinstance(value, int) and value in self.numbers:
+                found.append(str(value))
+            elif hasattr(value, "timestamp") and round(value.timestamp() * 1000) in self.numbers:
+                found.append(f"time {value}")
+        return found
+
+
+def scan_every_object(settings, needles: Needles) -> tuple[int, dict[str, list[str]]]:
+    """Every object of every bucket: (objects read, {bucket/key: needles found})."""
+    client = s3.client(settings)
+    scanned, matches = 0, {}
+    for bucket in [b["Name"] for b in client.list_buckets()["Buckets"]]:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in page.get("Contents", []):
+                key = obj["Key"]
+                data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+                scanned += 1
+                found = needles.find_in_bytes(data)
+                if key.endswith(".gz"):
+                    found += needles.find_in_bytes(gzip.decompress(data))
+                if data[:4] == b"PAR1":
+                    found += needles.find_in_values(_parquet_values(data))
+                elif data[:4] == b"Obj\x01":
+                    found += needles.find_in_bytes(_avro_blocks(data))
+                if found:
+                    matches[f"{bucket}/{key}"] = sorted(set(found))
+    return scanned, matches
+
+
+def _state(settings, sc) -> dict:
+    """The lakehouse's landing objects (ETags) and every Iceberg table's current
+    snapshot (its files live in the stack's warehouse bucket)."""
+    client = s3.client(settings)
+    objects = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.bucket):
+        for obj in page.get("Contents", []):
+            objects[obj["Key"]] = obj["ETag"]
+    snapshots = {}
+    for model in [*PROTECTED, "customer_landing_typed", "accelerometer_landing_typed",
+                  "step_trainer_landing_typed"]:
+        table = sc.table(model)
+        snapshots[model] = sc.query(f'select max(snapshot_id) from {table[:-1]}$snapshots"')
+    return {"objects": objects, "snapshots": snapshots}
+
+
+def _cli(sc, *args):
+    env = dbt.dbt_env(sc.settings)
+    return subprocess.run([STEDI, "forget", *args], env=env, capture_output=True, text=True,
+                          check=False, timeout=1800)
+
+
+def _customer_id(email):
+    return forget.customer_id(email)
+
+
+# --------------------------------------------------------------------------- #
+# The scenario
+# --------------------------------------------------------------------------- #
+def _clear_requests(settings):
+    """Requests to be forgotten outlive builds (by design): a test starts without any."""
+    s3.ensure_bucket(settings)
+    for key in s3.list_keys(settings, forget.REGISTRY_PREFIX):
+        s3.client(settings).delete_object(Bucket=settings.bucket, Key=key)
+
+
+@pytest.fixture(scope="module")
+def forgetting(stack, tmp_path_factory):
+    sc = Scenario(stack, "forget", tmp_path_factory.mktemp("forget"))
+    _clear_requests(sc.settings)
+    _files(sc)
+    sc.load()
+    sc.build("--full-refresh")
+    needles = Needles(
+        # Iceberg keeps a column's bounds truncated to 16 characters.
+        texts=[F.encode(), F[:16].encode(), _customer_id(F).encode(),
+               _customer_id(F)[:16].encode()],
+        numbers=set(F_TIMES),
+    )
+    yield sc, needles
+    sc.drop()
+    _clear_requests(sc.settings)
+
+
+def _rows_of(sc, email) -> dict[str, int]:
+    cid = _customer_id(email)
+    return {m: sc.count(m, f"customer_id = '{cid}'") for m in PROTECTED}
+
+
+def test_bad_or_unknown_email_is_a_clear_error_and_changes_nothing(forgetting):
+    sc, _ = forgetting
+    before = _state(sc.settings, sc)
+    for bad, words in (("", "empty"), ("   ", "empty"), ("not-an-email", "not an email"),
+                       ("nobody.zq9@example.com", "no data")):
+        for extra in ((), ("--execute",)):
+            proc = _cli(sc, bad, *extra)
+            assert proc.returncode != 0, (bad, extra)
+            assert words in proc.stderr, (bad, proc.stderr)
+    assert _state(sc.settings, sc) == before
+
+
+def test_dry_run_lists_what_it_removes_and_changes_nothing(forgetting):
+    sc, _ = forgetting
+    before = _state(sc.settings, sc)
+    proc = _cli(sc, "  " + F.upper() + " ", "--json")
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads(proc.stdout)
+    bucket = sc.settings.bucket
+    assert plan["customer_id"] == _customer_id(F)
+    assert plan["objects"] == {
+        "customer/landing/customer-1.json": 1,
+        "customer/landing/customer-2.json": 2,      # the record and the truncated line
+        "accelerometer/landing/accel-1.json": len(F_TIMES),
+        "step_trainer/landing/step-1.json": len(F_TIMES),
+    }, bucket
+    assert plan["rows"]["customer_trusted"] == 1
+    assert plan["rows"]["accelerometer_trusted"] == len(F_TIMES)
+    assert plan["rows"]["step_trainer_trusted"] == len(F_TIMES)
+    assert plan["rows"]["machine_learning_curated"] == len(F_TIMES)
+    assert _state(sc.settings, sc) == before
+
+
+def test_forget_erases_the_person_from_every_object(forgetting):
+    sc, needles = forgetting
+    keeps_before = _rows_of(sc, K)
+    assert all(n > 0 for n in keeps_before.values()), keeps_before
+    assert all(n > 0 for n in _rows_of(sc, F).values())
+    scanned_before, before = scan_every_object(sc.settings, needles)
+    assert any("/customer/landing/" in k for k in before), before
+    assert any(k.endswith(".parquet") for k in before), before
+    assert any(k.endswith(".avro") for k in before), before   # manifests' bounds
+
+    proc = _cli(sc, F, "--execute")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+
+    scanned_after, after = scan_every_object(sc.settings, needles)
+    registry = f"{sc.settings.bucket}/{forget.REGISTRY_PREFIX}{_customer_id(F)}.json"
+    assert set(after) == {registry}, after
+    record = json.loads(s3.client(sc.settings).get_object(
+        Bucket=sc.settings.bucket, Key=registry.split("/", 1)[1])["Body"].read())
+    assert set(record) == {"customer_id", "forgotten_at"}
+    assert record["customer_id"] == _customer_id(F)
+    print(f"\nforget scan: {scanned_before} objects before, {len(before)} with matches;"
+          f" {scanned_after} objects after, {len(after)} with matches (the request record)")
+
+    # The others keep everything; the other lines of each file are byte-identical.
+    assert _rows_of(sc, K) == keeps_before
+    assert sc.count("customer_landing_typed", f"email_key = '{N}'") == 1
+    client = s3.client(sc.settings)
+    for entity, name in (("customer", "customer-1.json"), ("accelerometer", "accel-1.json"),
+                         ("step_trainer", "step-1.json")):
+        local = (sc.folder / entity / "landing" / name).read_bytes().splitlines(keepends=True)
+        stored = client.get_object(Bucket=sc.settings.bucket,
+                                   Key=f"{entity}/landing/{name}")["Body"].read()
+        assert stored == b"".join(
+            line for line in local
+            if F.encode() not in line.lower()
+            and not any(f"{SHARED}\", \"distanceFromObject\": 211".encode() in line
+                        and str(ts).encode() in line for ts in F_TIMES)), name
+
+
+def test_builds_after_forgetting_agree_and_keep_them_out(forgetting):
+    sc, _ = forgetting
+    sc.build()
+    incremental = fingerprint(sc)
+    sc.build("--full-refresh")
+    assert fingerprint(sc) == incremental
+    assert all(n == 0 for n in _rows_of(sc, F).values())
+    assert all(n > 0 for n in _rows_of(sc, K).values())
+
+
+def test_a_redelivered_old_file_does_not_bring_them_back(forgetting):
+    sc, _ = forgetting
+    before = fingerprint(sc)
+    _files(sc)                      # the original files, F's lines included
+    sc.load()
+    sc.build()
+    assert fingerprint(sc) == before
+    assert all(n == 0 for n in _rows_of(sc, F).values())
+    reasons = dict(sc.query("select outcome_reason, count(*) from {customer_landing_outcome}"
+                            " where outcome = 'excluded' group by 1"))
+    # F's two records and the truncated line that names F
+    assert reasons.get("forgotten") == 3, reasons
+    accel = dict(sc.query("select outcome_reason, count(*) from {accelerometer_landing_outcome}"
+                          " group by 1"))
+    assert accel.get("forgotten") == len(F_TIMES), accel
+    cursor = sc.trino.connect().cursor()
+    for entity in ("customer", "accelerometer", "step_trainer"):
+        assert_every_line_accounted_for(line_accounting(cursor, sc.settings, entity))
+    sc.dbt("test", "--select", "test_landing__every_line_accounted_for")
+    # The typed tables keep only the file and time of F's lines.
+    assert sc.count("customer_landing_typed", "rejection_reason = 'forgotten'"
+                    " and raw_line is null and email is null") == 3
+    sc.build("--full-refresh")
+    assert fingerprint(sc) == before
+    assert set(FINGERPRINT) <= set(before)
+
+
+def test_report_counts_the_forgotten_never_their_email(forgetting, tmp_path):
+    from stedi import report
+
+    sc, _ = forgetting
+    sc.build()  # target/ holds this lakehouse's artifacts
+    path = report.write_report(sc.trino, output=tmp_path / "report.html")
+    held_out = dict(report.gather(sc.trino).held_out)
+    assert held_out[report.HELD_OUT_REASONS["forgotten"]] == 1
+    assert F not in path.read_text().lower() and "@" not in path.read_text()
+
+
+def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
+    """Offline, no AWS credentials: the statements `forget_customer` would send
+    to Athena are DELETE FROM db.table WHERE <column predicate>, no catalog, no
+    double quotes, no subquery; one per table dbt builds from landing data."""
+    import shutil
+
+    from conftest import REPO_ROOT, offline_dbt_env
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    shutil.copyfile(REPO_ROOT / "profiles.yml.example", profiles / "profiles.yml")
+    cid = forget.customer_id(F)
+    args = {"customer_sha256": cid, "step_readings": [[SHARED, F_TIMES[0]]], "dry_run": True}
+    proc = subprocess.run(
+        [dbt.dbt_executable(), "run-operation", "forget_customer", "--target", "athena",
+         "--args", json.dumps(args), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs"), "--no-populate-cache"],
+        cwd=REPO_ROOT, env=offline_dbt_env(profiles), capture_output=True, text=True,
+        check=False, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    deletes = [line.split("dry run: ", 1)[1] for line in proc.stdout.splitlines()
+               if "dry run: delete" in line]
+    tables = {d.split()[2] for d in deletes}
+    assert tables == {
+        "stedi_landing.customer_landing_typed", "stedi_landing.accelerometer_landing_typed",
+        "stedi_landing.step_trainer_landing_typed", "stedi_trusted.customer_trusted",
+        "stedi_trusted.accelerometer_trusted", "stedi_trusted.step_trainer_trusted",
+        "stedi_curated.customers_curated", "stedi_curated.machine_learning_curated",
+    }
+    for statement in deletes:
+        assert '"' not in statement and "select" not in statement.lower(), statement
+        assert "awsdatacatalog" not in statement, statement
+        assert cid in statement or f"serial_number = '{SHARED}'" in statement, statement
+        assert "@" not in statement

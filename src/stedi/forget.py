@@ -1,0 +1,234 @@
+"""Erase a person on request: `stedi forget EMAIL [--execute]`.
+
+The email is normalised as everywhere (trimmed, lower-cased) and identified by
+its SHA-256, the customer_id. A dry run (the default) lists what would be
+removed; --execute removes it, in this order:
+
+1. records the request: one object s3://<bucket>/privacy/forgotten_customers/
+   <customer_id>.json holding the hash and the time, nothing else. The typed
+   landing tables read it (`is_forgotten_customer`): a line of a forgotten
+   customer delivered again is kept only as its file and time, with the
+   reason `forgotten`, so it never reaches a trusted table;
+2. rewrites every landing object holding their lines without those lines (the
+   other lines byte for byte as they were): customer records and phone
+   readings that name the email (parsed, or for a line that is not a JSON
+   object, the email as a word of its text), and the Step Trainer readings
+   that were attributed to them (step_trainer_trusted): a reading another
+   customer sharing the serial number owns stays;
+3. runs the typed landing tables (`dbt run`): a rewritten object is a
+   re-delivered file to them, so its earlier lines (malformed ones naming
+   the person included) are replaced by the lines it holds now;
+4. deletes their rows from every trusted and curated table (and from the
+   typed landing tables, by the SHA-256 of email_key: a guard), then makes it
+   physical on every one of these Iceberg tables (compaction, snapshot
+   expiry, orphan-file removal): the `forget_customer` dbt operation, which
+   renders the same statements for Athena.
+
+    >>> plan = make_plan(Settings.from_env(), "Someone@Example.com")   # dry run
+    >>> execute(Settings.from_env(), plan)
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from stedi import dbt, lakehouse, s3
+from stedi.errors import StackError
+from stedi.settings import Settings
+from stedi.trino import TrinoService
+
+REGISTRY_PREFIX = "privacy/forgotten_customers/"
+# One @, something on both sides, a dot in the domain, no white space.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+# Lines as both engines split them: \n, \r\n or a lone \r ends a line.
+LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# The JSON key that names the customer, per landing entity.
+EMAIL_KEY = {"customer": "email", "accelerometer": "user"}
+# Tables the operation deletes from, by the column that identifies the person.
+MODELS = {
+    "customer_landing_typed": "email_key", "accelerometer_landing_typed": "email_key",
+    "step_trainer_landing_typed": "step_reading",
+    "customer_trusted": "customer_id", "accelerometer_trusted": "customer_id",
+    "step_trainer_trusted": "customer_id", "customers_curated": "customer_id",
+    "machine_learning_curated": "customer_id",
+}
+
+
+def normalise(email: str) -> str:
+    """The email as the models compare it; a clear error when it is not one."""
+    key = (email or "").strip().lower()
+    if not key:
+        raise StackError("forget: the email is empty")
+    if not EMAIL.fullmatch(key):
+        raise StackError("forget: that is not an email address (expected name@domain.tld)")
+    return key
+
+
+def customer_id(email_key: str) -> str:
+    return hashlib.sha256(email_key.encode()).hexdigest().upper()
+
+
+@dataclass
+class Plan:
+    customer_id: str
+    already_forgotten: bool
+    objects: dict[str, int] = field(default_factory=dict)   # s3 key -> lines to remove
+    rows: dict[str, int] = field(default_factory=dict)      # model -> rows to delete
+    step_readings: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.objects) or any(self.rows.values())
+
+    def as_dict(self) -> dict:
+        return {"customer_id": self.customer_id, "already_forgotten": self.already_forgotten,
+                "objects": self.objects, "rows": self.rows,
+                "step_readings": len(self.step_readings)}
+
+
+# --------------------------------------------------------------------------- #
+# Which lines are theirs
+# --------------------------------------------------------------------------- #
+def _word(email_key: str) -> re.Pattern:
+    """The email as a whole word of a line's text, in any case."""
+    return re.compile(rb"(?<![\w.+-])" + re.escape(email_key.encode()) + rb"(?![\w.-])",
+                      re.IGNORECASE)
+
+
+def _is_theirs(entity: str, line: bytes, email_key: str, word: re.Pattern,
+               steps: set[tuple[str, int]]) -> bool:
+    body = line.rstrip(b"\r\n")
+    try:
+        doc = json.loads(body) if b"\x01" not in body else None
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        # Not a record the models read, but it may still name them.
+        return bool(word.search(body))
+    if entity == "step_trainer":
+        return (doc.get("serialNumber"), doc.get("sensorReadingTime")) in steps
+    value = doc.get(EMAIL_KEY[entity])
+    return (isinstance(value, str) and value.strip().lower() == email_key) or bool(
+        word.search(body))
+
+
+def _read(client, bucket: str, key: str) -> bytes:
+    data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    return gzip.decompress(data) if key.endswith(".gz") else data
+
+
+def _without_their_lines(entity: str, data: bytes, email_key: str, word: re.Pattern,
+                         steps: set[tuple[str, int]]) -> tuple[bytes, int]:
+    kept, removed = [], 0
+    for match in LINE.finditer(data):
+        line = match.group(0)
+        if _is_theirs(entity, line, email_key, word, steps):
+            removed += 1
+        else:
+            kept.append(line)
+    return b"".join(kept), removed
+
+
+# --------------------------------------------------------------------------- #
+# Plan and execute
+# --------------------------------------------------------------------------- #
+def _registry_key(cid: str) -> str:
+    return f"{REGISTRY_PREFIX}{cid}.json"
+
+
+def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tuple[str, int]]:
+    table = lakehouse.qualified("step_trainer_trusted", settings.dbt_schema)
+    rows = trino.query(f"select distinct serial_number, sensor_reading_epoch_ms from {table}"
+                       f" where customer_id = '{cid}'")
+    return sorted((serial, int(ts)) for serial, ts in rows)
+
+
+def _step_predicate(steps: list[tuple[str, int]]) -> str:
+    by_serial: dict[str, list[int]] = {}
+    for serial, ts in steps:
+        by_serial.setdefault(serial, []).append(ts)
+    return " or ".join(
+        f"(serial_number = '{serial.replace(chr(39), chr(39) * 2)}'"
+        f" and sensor_reading_epoch_ms in ({', '.join(map(str, times))}))"
+        for serial, times in sorted(by_serial.items())) or "false"
+
+
+def _count_rows(trino: TrinoService, settings: Settings, cid: str,
+                steps: list[tuple[str, int]]) -> dict[str, int]:
+    predicates = {
+        "customer_id": f"customer_id = '{cid}'",
+        "email_key": f"to_hex(sha256(to_utf8(email_key))) = '{cid}'",
+        "step_reading": _step_predicate(steps),
+    }
+    rows = {}
+    for model, column in MODELS.items():
+        table = lakehouse.qualified(model, settings.dbt_schema)
+        rows[model] = int(trino.query(
+            f"select count(*) from {table} where {predicates[column]}")[0][0])
+    return rows
+
+
+def make_plan(settings: Settings, email: str) -> Plan:
+    """What forgetting `email` removes; changes nothing."""
+    email_key = normalise(email)
+    cid = customer_id(email_key)
+    client = s3.client(settings)
+    trino = TrinoService(settings)
+    registered = set(s3.list_keys(settings, REGISTRY_PREFIX))
+    plan = Plan(customer_id=cid, already_forgotten=_registry_key(cid) in registered)
+    plan.step_readings = _step_readings(trino, settings, cid)
+    steps = set(plan.step_readings)
+    word = _word(email_key)
+    for entity in lakehouse.ENTITIES:
+        for key in s3.list_keys(settings, f"{entity}/landing/"):
+            _, removed = _without_their_lines(entity, _read(client, settings.bucket, key),
+                                              email_key, word, steps)
+            if removed:
+                plan.objects[key] = removed
+    plan.rows = _count_rows(trino, settings, cid, plan.step_readings)
+    return plan
+
+
+def execute(settings: Settings, email: str, plan: Plan) -> None:
+    """Forget: record the request, rewrite the landing objects, delete and purge."""
+    email_key = normalise(email)
+    client = s3.client(settings)
+    if not plan.already_forgotten:
+        record = {"customer_id": plan.customer_id,
+                  "forgotten_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        client.put_object(Bucket=settings.bucket, Key=_registry_key(plan.customer_id),
+                          Body=(json.dumps(record) + "\n").encode())
+    steps, word = set(plan.step_readings), _word(email_key)
+    versioned = client.get_bucket_versioning(Bucket=settings.bucket).get("Status")
+    for key in plan.objects:
+        entity = key.split("/", 1)[0]
+        kept, _ = _without_their_lines(entity, _read(client, settings.bucket, key),
+                                       email_key, word, steps)
+        body = gzip.compress(kept, mtime=0) if key.endswith(".gz") else kept
+        # The loader's content hash, so `stedi load` of the same folder replaces it.
+        client.put_object(Bucket=settings.bucket, Key=key, Body=body,
+                          Metadata={"sha256": hashlib.sha256(body).hexdigest()})
+        if versioned:  # an older version of the object still holds the lines
+            for version in client.list_object_versions(
+                    Bucket=settings.bucket, Prefix=key).get("Versions", []):
+                if version["Key"] == key and not version["IsLatest"]:
+                    client.delete_object(Bucket=settings.bucket, Key=key,
+                                         VersionId=version["VersionId"])
+    dbt.run_dbt(["run", "--select", *lakehouse.names(lakehouse.TYPED)], settings, quiet=True)
+    args = {"customer_sha256": plan.customer_id,
+            "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
+    dbt.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
+                settings, quiet=True)
+
+
+def format_plan(plan: Plan) -> str:
+    lines = [f"customer_id {plan.customer_id}"
+             + (" (already forgotten)" if plan.already_forgotten else "")]
+    lines += [f"  s3 object  {key}: {n} line(s)" for key, n in sorted(plan.objects.items())]
+    lines += [f"  table      {model}: {n} row(s)" for model, n in plan.rows.items() if n]
+    return "\n".join(lines)
