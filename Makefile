@@ -1,12 +1,15 @@
 # The two commands of the README, plus the stack's own.
 # `make lakehouse`: stack up, load landing data, dbt build, row counts per zone.
 # `make test`:      the whole test suite against the real local stack.
+# `make check`:     the offline tier: no stack needed, about a minute (lint, manifest
+#                   rules, offline Athena compile, synth, CLI, report rendering).
+# `make test-stack`: the stack tier only (CI runs `make check` first, then this).
 # `make report`:    target/report.html of the last build.
 
 VENV ?= .venv
 STEDI := $(VENV)/bin/stedi
 
-.PHONY: lakehouse test up down status lint docs report athena-compile clean
+.PHONY: lakehouse test check test-stack up down status lint docs report athena-compile clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +22,12 @@ lakehouse: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest
+
+check: $(VENV)/.installed
+	$(VENV)/bin/pytest -m offline
+
+test-stack: $(VENV)/.installed
+	$(VENV)/bin/pytest -m stack
 
 up: $(VENV)/.installed
 	$(STEDI) stack up

@@ -6,6 +6,11 @@ The fixture graph, each doing one thing:
               ->  built (`dbt build --full-refresh` succeeded on it)
 The reference data is read from ../shared/data/stedi (or STEDI_REFERENCE_DATA);
 it is never copied into the repository.
+
+Two tiers (pytest_collection_modifyitems below): a test that uses the `stack`
+fixture, directly or through `loaded`, `built`, `trino_cursor`, ..., or that is
+marked `stack` (it starts a server of its own) is in the stack tier; every other
+test is `offline`: it needs no running service (`make check`, run first in CI).
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ STEDI = str(Path(sys.executable).parent / "stedi")
 with (REPO_ROOT / "seeds" / "expected_row_counts.csv").open(newline="") as _seed:
     REFERENCE_COUNTS = {row["relation_name"]: int(row["expected_rows"])
                         for row in csv.DictReader(_seed) if row["dataset"] == "reference"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "stack" in item.fixturenames or item.get_closest_marker("stack"):
+            item.add_marker(pytest.mark.stack)
+        else:
+            item.add_marker(pytest.mark.offline)
 
 
 @pytest.fixture(scope="session")

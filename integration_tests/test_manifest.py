@@ -220,6 +220,9 @@ def _pii(column: dict) -> bool:
 
 
 def test_pii_columns_are_marked_and_absent_from_ml_data(athena_compiled):
+    """Offline, from the declarations: every identifier column is marked pii and the
+    ML model declares none (the other two checks of the ML data, on built tables,
+    are named in test_security.py's test_no_column_marked_pii_reaches_...)."""
     manifest = athena_compiled.manifest
     unmarked = []
     for node in [*manifest["sources"].values(), *_models(manifest)]:
@@ -337,3 +340,23 @@ def test_the_lakehouse_module_describes_the_dbt_project(athena_compiled):
     prefix = in_dbt["customer_trusted"].removesuffix("_trusted")
     for name, rel in described.items():
         assert in_dbt[name] == rel.schema(prefix), name
+
+
+def test_every_model_tests_its_key_or_says_why(athena_compiled):
+    """dbt-project-evaluator's rule: every model has a primary-key test (unique and
+    not_null on one column), or its config says why it has none
+    (meta.no_primary_key, set per folder in dbt_project.yml)."""
+    manifest = athena_compiled.manifest
+    tests: dict[tuple[str, str], set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("column_name"):
+            key = (node.get("attached_node") or "", node["column_name"])
+            tests.setdefault(key, set()).add((node.get("test_metadata") or {}).get("name"))
+    unkeyed = []
+    for model in _models(manifest):
+        keyed = any(uid == model["unique_id"] and {"unique", "not_null"} <= names
+                    for (uid, _), names in tests.items())
+        meta = {**model.get("meta", {}), **(model["config"].get("meta") or {})}
+        if not keyed and not str(meta.get("no_primary_key", "")).strip():
+            unkeyed.append(model["name"])
+    assert not unkeyed, f"no unique + not_null key test and no reason: {unkeyed}"

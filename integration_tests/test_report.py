@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from conftest import REFERENCE_COUNTS
@@ -15,6 +16,10 @@ from conftest import REFERENCE_COUNTS
 from stedi import lakehouse, report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# A report gathered from a real build of the reference data (Trino's counts and
+# the build's run_results.json + manifest.json), saved as JSON: the offline tier
+# renders it with no stack. Refresh it with `stedi report --save-json PATH`.
+SAVED_REPORT = Path(__file__).parent / "fixtures" / "report.json"
 
 
 class _Dom(HTMLParser):
@@ -118,3 +123,19 @@ def test_report_is_self_contained_and_renders(rendered):
     _chromium("--window-size=1000,1400", f"--screenshot={shot}", path.as_uri(),
               tmp_path=tmp_path)
     assert shot.stat().st_size > 20_000  # a page with charts, not a blank one
+
+
+def test_a_saved_report_renders_offline():
+    """Offline tier: rendering alone, from a saved report: every figure lands in
+    its chart and tables, every test result is listed, and nothing is fetched."""
+    saved = report.load_json(SAVED_REPORT)
+    parsed = _Dom()
+    parsed.feed(report.render(saved))
+    assert parsed.bars["rows-chart"] == {f"{zone} / {name}": rows
+                                         for zone, name, rows in saved.tables}
+    assert list(parsed.bars["funnel-chart"].values()) == [n for _, n in saved.funnel]
+    for _, _, rows in saved.tables + saved.exclusions:
+        assert f"{rows:,}" in parsed.cells
+    assert all(t["name"] in parsed.cells for t in saved.tests)
+    assert {name for _, name, _ in saved.tables} >= set(REFERENCE_COUNTS)
+    assert parsed.urls == []

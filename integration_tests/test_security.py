@@ -10,6 +10,8 @@ import subprocess
 import pytest
 from conftest import REPO_ROOT
 
+from stedi import lakehouse
+
 # Values that look like secrets but are documented local-development defaults.
 DEV_DEFAULTS = {"stedi-dev-secret", "minioadmin"}
 SECRET_PATTERNS = [
@@ -100,7 +102,17 @@ def test_every_zone_model_fed_by_customer_data_passes_the_consent_gate(manifest)
     assert checked == 4
 
 
-def test_no_column_marked_pii_reaches_machine_learning_curated(manifest, built):
+def test_no_column_marked_pii_reaches_machine_learning_curated(manifest, built, settings):
+    """The built table against every PII mark in the project (raw_line included).
+
+    "No identifiers in the ML data" is checked three ways, each proving something
+    the others do not: the enforced contract (machine_learning_curated.yml) fails
+    the build on any undeclared column; test_manifest.py's
+    test_pii_columns_are_marked_and_absent_from_ml_data proves offline that every
+    identifier column is marked and the ML model declares none; the dbt test
+    tests/curated/test_machine_learning_curated__no_direct_identifiers.sql checks
+    the built table on every target, Athena included. This test ties the marks to
+    the table Trino actually holds."""
     pii = {
         col["name"]
         for node in list(manifest["nodes"].values()) + list(manifest["sources"].values())
@@ -109,7 +121,7 @@ def test_no_column_marked_pii_reaches_machine_learning_curated(manifest, built):
     }
     assert {"email", "customer_name", "phone", "birth_day", "raw_line"} <= pii
     cursor = built.trino.connect().cursor()
-    cursor.execute('describe "iceberg"."stedi_curated"."machine_learning_curated"')
+    cursor.execute(f"describe {lakehouse.qualified('machine_learning_curated', settings.dbt_schema)}")
     columns = {row[0] for row in cursor.fetchall()}
     assert columns and not columns & pii
     declared = json.dumps(manifest["nodes"]["model.stedi.machine_learning_curated"]["columns"])

@@ -69,6 +69,7 @@ def test_missing_java_gives_a_clear_error(settings, monkeypatch):
         install.find_java(settings)
 
 
+@pytest.mark.stack  # starts a real Trino of its own (installed, ~30 s)
 def test_crashing_trino_reports_its_log(settings, tmp_path):
     """A real Trino with a broken config exits; start() says so and names the log."""
     etc = tmp_path / "etc"

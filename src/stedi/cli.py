@@ -133,6 +133,7 @@ def cmd_report(args) -> int:
         Stack(settings).trino,
         output=Path(args.output) if args.output else None,
         target_path=Path(args.target_path) if args.target_path else None,
+        save_to=Path(args.save_json) if args.save_json else None,
     )
     print(path)
     return 0
@@ -223,6 +224,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="write an HTML report of the last build")
     r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
     r.add_argument("--target-path", help="dbt artifacts of the build (default: target/)")
+    r.add_argument("--save-json", help="also save the gathered figures as JSON (renders offline)")
     r.set_defaults(func=cmd_report)
     y = sub.add_parser("synth", help="write synthetic landing data and its expected counts")
     y.add_argument("--scale", type=float, default=1.0,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -294,8 +294,27 @@ def render(report: Report) -> str:
     return "\n".join(parts)
 
 
-def write_report(trino, output: Path | None = None, target_path: Path | None = None) -> Path:
+def save_json(report: Report, path: Path) -> Path:
+    """The gathered figures as JSON: `load_json` + `render` rebuild the page with no
+    stack (the offline tests render one saved from a real build)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(report), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_json(path: Path) -> Report:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("tables", "funnel", "exclusions"):
+        data[key] = [tuple(row) for row in data[key]]
+    return Report(**data)
+
+
+def write_report(trino, output: Path | None = None, target_path: Path | None = None,
+                 save_to: Path | None = None) -> Path:
     output = output or (target_path or project_dir() / "target") / "report.html"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render(gather(trino, target_path)), encoding="utf-8")
+    gathered = gather(trino, target_path)
+    if save_to is not None:
+        save_json(gathered, save_to)
+    output.write_text(render(gathered), encoding="utf-8")
     return output
