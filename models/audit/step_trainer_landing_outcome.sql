@@ -20,15 +20,8 @@ with lines as (
 ),
 
 phone_owners as (
-    -- curated customers with a phone reading at a time, by serial number
-    select
-        customers.serial_number,
-        phone.reading_epoch_ms,
-        count(distinct customers.customer_id) as owners
-    from {{ ref('customers_curated') }} as customers
-    inner join {{ ref('accelerometer_trusted') }} as phone
-        on customers.customer_id = phone.customer_id
-    group by customers.serial_number, phone.reading_epoch_ms
+    -- per serial number and time: does exactly one curated customer fit?
+    {{ phone_owners() }}
 ),
 
 classified as (
@@ -45,8 +38,8 @@ classified as (
                 from {{ ref('customers_curated') }} as curated
                 where curated.serial_number is not null
             ) then 'serial_not_curated'
-            when phone_owners.owners is null then 'no_phone_reading_at_time'
-            when phone_owners.owners > 1 then 'ambiguous_serial_number'
+            when phone_owners.serial_number is null then 'no_phone_reading_at_time'
+            when not phone_owners.has_one_owner then 'ambiguous_serial_number'
             else 'unaccounted'
         end as outcome_reason
     from lines

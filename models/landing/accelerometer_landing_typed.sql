@@ -80,5 +80,6 @@ select
     x,
     y,
     z,
-    rejection_reason
+    rejection_reason,
+    {{ run_loaded_at() }} as loaded_at
 from classified

@@ -78,5 +78,6 @@ select
         when
             share_with_research_text is not null
             and share_with_research_epoch_ms is null then 'invalid_research_consent_date'
-    end as rejection_reason
+    end as rejection_reason,
+    {{ run_loaded_at() }} as loaded_at
 from fields

@@ -49,5 +49,6 @@ select
     serial_number,
     sensor_reading_epoch_ms,
     distance_from_object,
-    rejection_reason
+    rejection_reason,
+    {{ run_loaded_at() }} as loaded_at
 from classified

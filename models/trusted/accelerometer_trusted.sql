@@ -1,38 +1,15 @@
 -- One row per distinct accelerometer reading (customer, time, x, y, z) of a
 -- customer_trusted customer; a reading delivered twice appears once.
--- Incremental: a run reads landing files newer than the table's watermark,
--- plus all lines of customers whose consent is new or changed; a post-hook
--- deletes the rows of customers who no longer consent.
+-- Incremental (docs/incremental.md): the unit of change is the customer. A
+-- run deletes the rows of the customers changed since its last load (new
+-- records, new readings) and merges their rows computed anew by this SQL.
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
     unique_key='accelerometer_reading_id',
     on_schema_change='fail',
-    post_hook=[
-        "{{ delete_rows_without_consent(this) }}",
-        "{{ delete_rows_read_before_consent(this, 'reading_epoch_ms') }}",
-    ],
+    pre_hook="{{ delete_changed_keys('customer_id') }}",
 ) }}
-
-{#- customers whose consent is new or re-dated since the table last saw them #}
-{%- set reload_sql -%}
-    select customers.customer_id
-    from {{ ref('customer_trusted') }} as customers
-    left join (
-        select distinct customer_id, consent_version from {{ this }}
-    ) as seen
-        on customers.customer_id = seen.customer_id
-        and customers.share_with_research_epoch_ms = seen.consent_version
-    where seen.customer_id is null
-{%- endset -%}
-{%- set reloading = is_incremental() and execute and run_query(
-    'select count(*) from (' ~ reload_sql ~ ')').columns[0].values()[0] > 0 -%}
-{#- incremental runs: lines in new files, and all lines of reloaded customers #}
-{%- set new_or_reloaded -%}
-    (landing.source_file_modified_at
-        > {{ incremental_watermark('landing_file_modified_at') if is_incremental() }}
-        or {{ 'customers.customer_id in (' ~ reload_sql ~ ')' if reloading else 'false' }})
-{%- endset %}
 
 with customers as (
     select
@@ -40,6 +17,7 @@ with customers as (
         email,
         share_with_research_epoch_ms
     from {{ ref('customer_trusted') }}
+    where {{ is_changed('customer_id', 'customer_id') }}
 ),
 
 lines as (
@@ -58,7 +36,6 @@ lines as (
         landing.rejection_reason is null
         and {{ 'landing.reading_epoch_ms >= customers.share_with_research_epoch_ms'
                if var('strict_consent') else 'true' }}
-        and {{ new_or_reloaded if is_incremental() else 'true' }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- Assert that every step_trainer_trusted reading belongs to a customer whose
 -- serial number it carries and whose phone has a reading at the same timestamp
--- (serial numbers alone were reused by the fulfilment site).
+-- (serial numbers alone were reused by the fulfilment site). The rule is
+-- restated here on purpose, apart from macros/phone_owners.sql, so that a
+-- mistake in the macro cannot pass its own test.
 select steps.step_trainer_reading_id
 from {{ ref('step_trainer_trusted') }} as steps
 left join {{ ref('customers_curated') }} as customers
