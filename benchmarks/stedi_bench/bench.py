@@ -28,6 +28,7 @@ written when asked (`--report-dir docs`, after a full run worth publishing).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -57,6 +58,11 @@ MODELS = lakehouse.names(lakehouse.OUTPUTS)
 TYPED_MODELS = lakehouse.names(lakehouse.TYPED)
 # The Java versions Spark 4 runs on (Trino's JDK >= 24 is too new for it).
 SPARK_JAVA_MAJORS = (17, 21)
+# Incremental runs, in this order, each on top of the one before: "delta" adds
+# 1% of N; "fixed" adds the same data at every N (1% of N=10), so its time
+# shows whether an incremental run costs what is new or what is already held.
+DELTA_PARTS = ("delta", "fixed")
+FIXED_DELTA_SCALE = 0.1
 # dbt's --target-path for the benchmark's builds, inside the project directory;
 # also the default report dir.
 TARGET_PATH = "target/bench"
@@ -115,8 +121,9 @@ def synth_dir(settings: Settings, scale: float, seed: int, part: str = "p0") -> 
     shutil.rmtree(tmp, ignore_errors=True)
     if part == "p0":
         synth.generate(tmp, scale=scale, seed=seed)
-    else:   # 1% more: new customers numbered far from the base ones
-        synth.generate(tmp, scale=scale, seed=seed + 1, offset=10**9, part=part)
+    else:   # more data: new customers numbered far from the base ones (and each other)
+        number = DELTA_PARTS.index(part) + 1
+        synth.generate(tmp, scale=scale, seed=seed + number, offset=number * 10**9, part=part)
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
     return folder
@@ -126,10 +133,10 @@ def _expected(folder: Path) -> dict[str, int]:
     return json.loads((folder / "expected_counts.json").read_text())["counts"]
 
 
-def _combined(base: Path, delta: Path, dest: Path) -> Path:
-    """A landing folder of symlinks to the base and the delta files."""
+def _combined(folders: list[Path], dest: Path) -> Path:
+    """A landing folder of symlinks to the files of several data sets."""
     shutil.rmtree(dest, ignore_errors=True)
-    for folder in (base, delta):
+    for folder in folders:
         for path in folder.glob("*/landing/*.json"):
             target = dest / path.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -355,19 +362,27 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             check(engine, runs[-1]["counts"], expected)
             refs[engine] = runs
 
-    inc = None
+    inc, fixed = None, None
     if incremental:
-        delta = synth_dir(settings, scale * 0.01, seed, part="delta")
-        both = _combined(data, delta, work / "with-delta")
-        load.load_landing(bench, both)
-        _log(f"N={scale:g}: +1% landing data; dbt build (no --full-refresh)")
-        inc = dbt_build(settings, full_refresh=False, log_file=log_file)
-        _log(f"  {inc['wall_s']:.1f}s")
-        delta_expected = _expected(delta)
-        inc["added_landing_rows"] = sum(delta_expected[name]
-                                        for name in lakehouse.names(lakehouse.SOURCES))
-        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
-        check("dbt/trino incremental", counts, synth.add_counts(expected, delta_expected))
+        loaded = [data]
+        wanted = dict(expected)
+        runs = {}
+        for part, size in (("delta", scale * 0.01), ("fixed", FIXED_DELTA_SCALE)):
+            delta = synth_dir(settings, size, seed, part=part)
+            loaded.append(delta)
+            load.load_landing(bench, _combined(loaded, work / "with-delta"))
+            _log(f"N={scale:g}: +{part} landing data (scale {size:g}); dbt build (no --full-refresh)")
+            run = dbt_build(settings, full_refresh=False, log_file=log_file)
+            _log(f"  {run['wall_s']:.1f}s (load {run['loadavg_before']})")
+            delta_expected = _expected(delta)
+            run["added_scale"] = size
+            run["added_landing_rows"] = sum(delta_expected[name]
+                                            for name in lakehouse.names(lakehouse.SOURCES))
+            wanted = synth.add_counts(wanted, delta_expected)
+            counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+            check(f"dbt/trino incremental +{part}", counts, wanted)
+            runs[part] = run
+        inc, fixed = runs["delta"], runs["fixed"]
         load.load_landing(bench, data)   # leave the base data set loaded
 
     wall = _median([b["wall_s"] for b in builds])
@@ -401,6 +416,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             } for engine, runs in refs.items()
         },
         "incremental": inc,
+        "incremental_fixed": fixed,
         "mismatches": mismatches,
     }
     for m in mismatches:
@@ -416,11 +432,20 @@ def _mb(n):
     return f"{n / 1e6:,.0f} MB" if n else "-"
 
 
+def _incremental_cell(run: dict | None, full: dict) -> str:
+    if not run:
+        return "-"
+    return (f"{run['wall_s']:.1f} s ({run['wall_s'] / full['wall_median_s']:.0%} of full): "
+            f"models {run['models_total_s']:.1f} s, tests {run['tests_total_s']:.1f} s; "
+            f"load {'/'.join(map(str, run['loadavg_before']))}")
+
+
 def markdown(results: dict) -> str:
     rows = [
-        ("| N | landing lines | dbt build wall (median) | dbt models only | dbt tests | "
-         "landing lines/s | Trino query peak mem | Trino heap peak | Spark jobs (+ start-up) "
-         "| DuckDB | incremental +1% (dbt build) | load avg (1/5/15 min) |"),
+        ("| N | landing lines | dbt build wall (median) | dbt models | dbt tests "
+         "| Spark jobs (+ start-up) | DuckDB | dbt / Spark jobs | Trino query peak mem "
+         "| incremental +1% of N | incremental + fixed delta (1% of N=10) "
+         "| load avg before full builds (1/5/15 min) |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(results, key=float):
@@ -428,20 +453,17 @@ def markdown(results: dict) -> str:
         d = r["dbt"]
         spark = r["references"].get("spark")
         duck = r["references"].get("duckdb")
-        inc = r.get("incremental")
         loads = sorted({tuple(b["loadavg_before"]) for b in d["runs"]})
         rows.append(
             f"| {r['scale']:g} | {r['landing_rows']:,} | {d['wall_median_s']:.1f} s | "
             f"{d['models_median_s']:.1f} s | {d['tests_median_s']:.1f} s | "
-            f"{d['landing_rows_per_s']:,.0f} | {_mb(d['trino_query_peak_memory_bytes'])} | "
-            f"{_mb(d['trino_heap_peak_bytes'])} | "
             + (f"{spark['jobs_median_s']:.1f} s (+{spark['startup_median_s']:.1f} s) | "
                if spark else "- | ")
             + (f"{duck['jobs_median_s']:.2f} s | " if duck else "- | ")
-            + (f"{inc['wall_s']:.1f} s ({inc['wall_s'] / d['wall_median_s']:.0%} of full); "
-               f"models {inc['models_total_s']:.1f} s "
-               f"({inc['models_total_s'] / d['models_median_s']:.0%} of full models) | "
-               if inc else "- | ")
+            + (f"{d['wall_median_s'] / spark['jobs_median_s']:.2f} | " if spark else "- | ")
+            + f"{_mb(d['trino_query_peak_memory_bytes'])} | "
+            + f"{_incremental_cell(r.get('incremental'), d)} | "
+            + f"{_incremental_cell(r.get('incremental_fixed'), d)} | "
             + f"{'; '.join('/'.join(map(str, x)) for x in loads)} |"
         )
     per_model = ["", ("| N | model | dbt/Trino s | rows | rows/s | Trino peak mem "
@@ -461,7 +483,30 @@ def markdown(results: dict) -> str:
             )
     mismatches = [m for r in results.values() for m in r["mismatches"]]
     tail = ["", "Row-count mismatches: " + ("; ".join(mismatches) if mismatches else "none")]
-    return "\n".join(rows + per_model + tail)
+    return "\n".join(rows + per_model + tail + ratios(results))
+
+
+def ratios(results: dict) -> list[str]:
+    """The target ratios (docs/benchmarks.md, Targets), from these results."""
+    lines = ["", "Ratios:"]
+    for key in sorted(results, key=float):
+        r = results[key]
+        d, spark, inc = r["dbt"], r["references"].get("spark"), r.get("incremental")
+        if spark:
+            lines.append(f"- N={key}: dbt build / Spark jobs = "
+                         f"{d['wall_median_s'] / spark['jobs_median_s']:.2f}")
+        if inc:
+            lines.append(f"- N={key}: incremental +1% / full build = "
+                         f"{inc['wall_s'] / d['wall_median_s']:.0%}")
+    keys = sorted(results, key=float)
+    for low, high in itertools.pairwise(keys):
+        a, b = results[low], results[high]
+        lines.append(f"- N={low} -> N={high} ({b['scale'] / a['scale']:g}x the data): "
+                     f"full build {b['dbt']['wall_median_s'] / a['dbt']['wall_median_s']:.1f}x")
+        if a.get("incremental_fixed") and b.get("incremental_fixed"):
+            lines.append(f"- same delta added at N={low} and N={high}: incremental "
+                         f"{b['incremental_fixed']['wall_s'] / a['incremental_fixed']['wall_s']:.2f}x")
+    return lines
 
 
 def plot(results: dict, path: Path) -> None:
