@@ -175,3 +175,29 @@ def test_incremental_runs_follow_a_serial_gaining_and_losing_a_second_owner(shar
     assert sc.count("machine_learning_curated") == 2
     sc.build("--full-refresh")
     assert _step_owners(sc) == incremental
+
+
+def test_incremental_runs_follow_a_customer_moving_to_another_serial(stack, tmp_path):
+    """A customer's newer record names another serial number (same consent):
+    readings of the old serial are no longer theirs, readings of the new one
+    are. The unit of change is the serial number, and a changed customer
+    changes every serial their records name (docs/incremental.md)."""
+    sc = Scenario(stack, "moved_serial", tmp_path)
+    sc.write("customer", "customer-1.json", [customer(A, serial="s-x", consent=5_000)])
+    sc.write("accelerometer", "accel-1.json", [reading(A, 6_000)])
+    sc.write("step_trainer", "step-1.json", [step("s-x", 6_000), step("s-y", 6_000)])
+    sc.load()
+    try:
+        sc.build("--full-refresh")
+        assert sc.query("select serial_number from {step_trainer_trusted}") == [["s-x"]]
+        sc.write("customer", "customer-2.json",
+                 [customer(A, serial="s-y", updated=9_000, consent=5_000)])
+        sc.load()
+        sc.build()
+        incremental = sc.query("select serial_number from {step_trainer_trusted}")
+        assert incremental == [["s-y"]]
+        assert sc.query("select serial_number from {machine_learning_curated}") == [["s-y"]]
+        sc.build("--full-refresh")
+        assert sc.query("select serial_number from {step_trainer_trusted}") == incremental
+    finally:
+        sc.drop()
