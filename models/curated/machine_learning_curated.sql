@@ -12,6 +12,7 @@
     pre_hook="{{ delete_changed_keys('serial_number') }}",
 ) }}
 
+-- depends_on: {{ ref('customer_trusted') }} (the privacy net of delete_changed_keys)
 select
     {{ surrogate_key(['steps.step_trainer_reading_id', 'phone.accelerometer_reading_id']) }}
         as machine_learning_reading_id,

@@ -15,6 +15,7 @@
     pre_hook="{{ delete_changed_keys('serial_number') }}",
 ) }}
 
+-- depends_on: {{ ref('customer_trusted') }} (the privacy net of delete_changed_keys)
 with readings as (
     select
         serial_number,
