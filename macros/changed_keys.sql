@@ -2,8 +2,10 @@
     Why: the one incremental pattern (docs/incremental.md). An incremental run
     recomputes every row of the keys that can have changed since the model's
     table was last written, and replaces them. This macro says which keys: a
-    subquery of the keys of the usable typed landing lines loaded after the
-    newest row of the model's table (its `loaded_at` watermark). The unit of
+    subquery of the keys of the typed landing lines loaded after the newest
+    row of the model's table (its `loaded_at` watermark): every customer
+    record that names an email (an unreadable one can hold the customer out,
+    customer_landing_current), usable sensor readings. The unit of
     change comes from the rules:
       customer_id    consent is decided per customer, from the customer's
                      records; a customer changes with a new record (consent
@@ -25,7 +27,7 @@
     {%- set changed_customers -%}
         select records.email_key
         from {{ ref('customer_landing_typed') }} as records
-        where records.loaded_at > {{ since }} and records.rejection_reason is null
+        where records.loaded_at > {{ since }} and records.email_key is not null
         union
         select readings.email_key
         from {{ ref('accelerometer_landing_typed') }} as readings
@@ -40,9 +42,7 @@
         union
         select records.serial_number
         from {{ ref('customer_landing_typed') }} as records
-        where
-            records.rejection_reason is null
-            and records.email_key in ({{ changed_customers }})
+        where records.email_key in ({{ changed_customers }})
     {%- else -%}
         {{ exceptions.raise_compiler_error("changed_keys: unit is customer_id or serial_number, not " ~ unit) }}
     {%- endif -%}
