@@ -1,7 +1,7 @@
 """Benchmark: the dbt build on Trino vs Glue-style PySpark vs DuckDB, at scale N.
 
 For each scale N: synthetic data (stedi synth, cached in
-~/.cache/stedi/synth/<N>-<seed>), loaded into its own bucket (stedi-bench) and
+~/.cache/stedi/synth/<N>-<seed>-<generator>), loaded into its own bucket (stedi-bench) and
 built into its own schemas (stedi_bench_*), so the reference lakehouse is
 never touched. Then:
 
@@ -28,6 +28,7 @@ written when asked (`--report-dir docs`, after a full run worth publishing).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -112,8 +113,14 @@ def spark_java_home() -> Path:
 # --------------------------------------------------------------------------
 
 def synth_dir(settings: Settings, scale: float, seed: int, part: str = "p0") -> Path:
-    """The cached data set for (scale, seed): generated once, reused after."""
-    name = f"{scale:g}-{seed}" + ("" if part == "p0" else f"-{part}")
+    """The cached data set for (scale, seed): generated once, reused after.
+
+    The name holds a digest of the generator's source: a data set made by an
+    older generator (e.g. before it wrote the deny-on-doubt records) is not
+    reused, so the engines are always checked against the rules of today.
+    """
+    generator = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:8]
+    name = f"{scale:g}-{seed}" + ("" if part == "p0" else f"-{part}") + f"-{generator}"
     folder = settings.cache_dir / "synth" / name
     if (folder / "expected_counts.json").exists():
         return folder

@@ -43,6 +43,7 @@ def run_spark(landing: Path, out: Path) -> dict:
     t0 = time.monotonic()
     from pyspark.sql import SparkSession, Window
     from pyspark.sql import functions as F
+    from pyspark.sql import types as T
 
     spark = (SparkSession.builder.appName("stedi-glue-style")
              .master("local[*]").config("spark.driver.memory", "4g")
@@ -59,12 +60,40 @@ def run_spark(landing: Path, out: Path) -> dict:
         df.write.mode("overwrite").parquet(str(out / name))
 
     def job_customer_trusted():
-        customers = read_json("customer").withColumn("email_key", F.lower(F.trim("email")))
-        customers = customers.filter(F.col("email_key").isNotNull() & (F.col("email_key") != ""))
-        latest = Window.partitionBy("email_key").orderBy(F.col("lastUpdateDate").desc())
-        current = customers.withColumn("rank", F.row_number().over(latest)).filter("rank = 1")
-        write(current.filter("shareWithResearchAsOfDate is not null "
-                             "and shareWithResearchAsOfDate != 0").drop("rank"),
+        # Every field as text: a record with a date that is not a number must be
+        # seen (it holds its customer out), not dropped by a typed schema.
+        fields = ("customerName", "email", "phone", "birthDay", "serialNumber",
+                  "registrationDate", "lastUpdateDate", "shareWithResearchAsOfDate")
+        schema = T.StructType([T.StructField(f, T.StringType()) for f in fields])
+        customers = (spark.read.schema(schema).option("mode", "DROPMALFORMED")
+                     .json(f"{landing}/customer/landing/")
+                     .withColumn("email_key", F.lower(F.trim("email")))
+                     .filter(F.col("email_key").isNotNull() & (F.col("email_key") != ""))
+                     .withColumn("updated", F.col("lastUpdateDate").try_cast("long"))
+                     .withColumn("share", F.col("shareWithResearchAsOfDate").try_cast("long"))
+                     .withColumn("usable", F.col("updated").isNotNull()
+                                 & (F.col("shareWithResearchAsOfDate").isNull()
+                                    | F.col("share").isNotNull()))
+                     .withColumn("consent", F.when(F.col("usable") & (F.col("share") != 0),
+                                                   F.col("share")).otherwise(F.lit(0))))
+        usable = customers.filter("usable")
+        latest = usable.groupBy("email_key").agg(F.max("updated").alias("latest"))
+        # Deny on doubt: an unreadable record not provably older than the latest
+        # readable one, or readable records tied on the latest date that disagree
+        # about consent, hold the customer out.
+        unreadable = (customers.filter("not usable").join(latest, "email_key", "left")
+                      .filter("updated is null or latest is null or updated >= latest")
+                      .select("email_key").distinct())
+        ties = (usable.join(latest, "email_key").filter("updated = latest")
+                .groupBy("email_key").agg(F.countDistinct("consent").alias("answers"))
+                .filter("answers > 1").select("email_key"))
+        newest_first = Window.partitionBy("email_key").orderBy(F.col("updated").desc())
+        current = (usable.withColumn("rank", F.row_number().over(newest_first))
+                   .filter("rank = 1")
+                   .join(unreadable, "email_key", "left_anti")
+                   .join(ties, "email_key", "left_anti"))
+        write(current.filter("share is not null and share != 0")
+              .drop("rank", "updated", "share", "usable", "consent"),
               "customer_trusted")
 
     def job_accelerometer_trusted():
@@ -140,8 +169,9 @@ def _duckdb_sql(landing: Path) -> dict[str, str]:
 
     customer = source("customer", {
         "customerName": "VARCHAR", "email": "VARCHAR", "phone": "VARCHAR",
-        "birthDay": "VARCHAR", "serialNumber": "VARCHAR", "registrationDate": "BIGINT",
-        "lastUpdateDate": "BIGINT", "shareWithResearchAsOfDate": "BIGINT",
+        "birthDay": "VARCHAR", "serialNumber": "VARCHAR", "registrationDate": "VARCHAR",
+        # as text: a date that is not a number must be seen (it holds its customer out)
+        "lastUpdateDate": "VARCHAR", "shareWithResearchAsOfDate": "VARCHAR",
     })
     accelerometer = source("accelerometer", {
         "user": "VARCHAR", "timestamp": "BIGINT", "x": "DOUBLE", "y": "DOUBLE", "z": "DOUBLE",
@@ -152,17 +182,40 @@ def _duckdb_sql(landing: Path) -> dict[str, str]:
     })
     return {
         "customer_trusted": f"""
+            -- Deny on doubt: an unreadable record (date not a number) not provably
+            -- older than the latest readable one, or readable records tied on the
+            -- latest date that disagree about consent, hold the customer out.
             with records as (
-                select *, lower(trim(email)) as email_key from {customer}
+                select *, lower(trim(email)) as email_key,
+                    try_cast(lastUpdateDate as bigint) as updated,
+                    try_cast(shareWithResearchAsOfDate as bigint) as share
+                from {customer}
                 where email is not null and lower(trim(email)) <> ''
+            ), checked as (
+                select *, updated is not null
+                        and (shareWithResearchAsOfDate is null or share is not null) as usable,
+                    coalesce(share, 0) as consent
+                from records
+            ), latest as (
+                select email_key, max(updated) filter (where usable) as latest
+                from checked group by email_key
+            ), held_out as (
+                select c.email_key from checked as c join latest as l using (email_key)
+                where not c.usable
+                    and (c.updated is null or l.latest is null or c.updated >= l.latest)
+                union
+                select c.email_key from checked as c join latest as l using (email_key)
+                where c.usable and c.updated = l.latest
+                group by c.email_key having count(distinct c.consent) > 1
             ), ranked as (
                 select *, row_number() over (
-                    partition by email_key order by lastUpdateDate desc nulls last) as rank
-                from records
+                    partition by email_key order by updated desc) as rank
+                from checked
+                where usable
             )
-            select * exclude (rank) from ranked
-            where rank = 1 and shareWithResearchAsOfDate is not null
-                and shareWithResearchAsOfDate <> 0""",
+            select * exclude (rank, updated, share, usable, consent) from ranked
+            where rank = 1 and share is not null and share <> 0
+                and email_key not in (select email_key from held_out)""",
         "accelerometer_trusted": f"""
             select distinct c.email_key, a.timestamp as reading_epoch_ms, a.x, a.y, a.z
             from {accelerometer} as a
