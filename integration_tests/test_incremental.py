@@ -3,10 +3,12 @@ nothing, and incremental runs over the same files equal a full refresh."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import dataclass
 
 import pytest
-from conftest import REFERENCE_COUNTS
+from conftest import REFERENCE_COUNTS, REPO_ROOT
 from scenario import Scenario
 
 from stedi import lakehouse
@@ -42,6 +44,32 @@ def _copy(src_files, dest):
         shutil.copy(f, dest / f.name)
 
 
+def _incremental_models() -> list[str]:
+    """The trusted/curated models dbt builds incrementally (from the manifest of the
+    build just run), so the check follows the models' configuration."""
+    manifest = json.loads((REPO_ROOT / "target" / "manifest.json").read_text())
+    return [n["name"] for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["name"] in MODELS
+            and n["config"]["materialized"] == "incremental"]
+
+
+def _data_files(sc, model: str) -> set[str]:
+    """The data files the table's current snapshot reads (Iceberg $files)."""
+    table = sc.table(model)[:-1] + '$files"'
+    return {path for (path,) in sc.query(f"select file_path from {table} where content = 0")}
+
+
+@dataclass(frozen=True)
+class Increments:
+    """What the two batches left, recorded right after the incremental build, so
+    that no test depends on another having run (or not run) before it."""
+    first: dict          # fingerprints after batch 1 (full refresh)
+    incremental: dict    # fingerprints after batch 2 (incremental build)
+    counts: dict         # rows per model after batch 2
+    kept: dict           # incremental model -> batch 1's data files still read after batch 2
+    files: dict
+
+
 @pytest.fixture(scope="module")
 def increments(stack, reference_data, tmp_path_factory):
     sc = Scenario(stack, "incremental", tmp_path_factory.mktemp("incr"))
@@ -54,40 +82,52 @@ def increments(stack, reference_data, tmp_path_factory):
     sc.load()
     sc.build("--full-refresh")
     first = fingerprint(sc)
+    incremental_models = _incremental_models()
+    before = {m: _data_files(sc, m) for m in incremental_models}
     # Batch 2: the rest of the files.
     _copy(files["accelerometer"][4:], sc.folder / "accelerometer" / "landing")
     _copy(files["step_trainer"][1:], sc.folder / "step_trainer" / "landing")
     sc.load()
-    out = sc.build()
-    yield sc, first, out, files
+    sc.build()
+    kept = {m: _data_files(sc, m) & before[m] for m in incremental_models}
+    yield sc, Increments(first=first, incremental=fingerprint(sc),
+                         counts={m: sc.count(m) for m in MODELS}, kept=kept, files=files)
     sc.drop()
 
 
 def test_incremental_run_merges_new_data_into_existing_tables(increments):
-    sc, first, out, _ = increments
-    assert "MERGE" in out and "incremental model" in out
-    assert first["accelerometer_trusted"][0] < REFERENCE_COUNTS["accelerometer_trusted"]
+    """Batch 2's build wrote into the incremental tables without rewriting them:
+    the data files batch 1 wrote are still read (a rebuild replaces every file),
+    and the tables reach the reference counts."""
+    _, inc = increments
+    assert inc.kept, "no trusted/curated model is incremental"
+    for model, kept in inc.kept.items():
+        assert kept, f"{model}: the incremental build rewrote every data file"
+    assert inc.first["accelerometer_trusted"][0] < REFERENCE_COUNTS["accelerometer_trusted"]
     for model in MODELS:
-        assert sc.count(model) == REFERENCE_COUNTS[model], model
+        assert inc.counts[model] == REFERENCE_COUNTS[model], model
 
 
 def test_redelivered_file_adds_nothing(increments):
-    sc, _, _, files = increments
+    sc, inc = increments
     before = fingerprint(sc)
     again = sc.folder / "accelerometer" / "landing" / "accelerometer-redelivered.json"
-    shutil.copy(files["accelerometer"][0], again)
-    shutil.copy(files["step_trainer"][0],
+    shutil.copy(inc.files["accelerometer"][0], again)
+    shutil.copy(inc.files["step_trainer"][0],
                 sc.folder / "step_trainer" / "landing" / "step_trainer-redelivered.json")
     sc.load()
     sc.build()
     assert fingerprint(sc) == before
-    redelivered = sum(1 for _ in files["accelerometer"][0].open())
+    redelivered = sum(1 for _ in inc.files["accelerometer"][0].open())
     assert sc.count("accelerometer_landing") == (
         REFERENCE_COUNTS["accelerometer_landing"] + redelivered)
 
 
 def test_incremental_runs_equal_a_full_refresh(increments):
-    sc, _, _, _ = increments
-    incremental = fingerprint(sc)
+    sc, inc = increments
     sc.build("--full-refresh")
-    assert fingerprint(sc) == incremental
+    assert fingerprint(sc) == inc.incremental
+    # The contrast that makes the file check above mean something: a full
+    # refresh rewrites a table, so none of the files batch 1 wrote is read.
+    for model, kept in inc.kept.items():
+        assert not _data_files(sc, model) & kept, model
