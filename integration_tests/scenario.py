@@ -86,7 +86,7 @@ def drop_lakehouse_schemas(trino, prefix: str) -> None:
     them, then the schema (metadata only: the landing tables are external). Both
     catalogs are visited for every zone (landing has hive tables and iceberg ones)."""
     for catalog in lakehouse.CATALOGS:
-        for zone in (*lakehouse.ZONES, lakehouse.SEED_ZONE, lakehouse.PRIVACY_ZONE):
+        for zone in lakehouse.SCHEMAS:
             schema = f"{prefix}_{zone}"
             objects = trino.query(f"select table_name, table_type from {catalog}"
                                   f".information_schema.tables where table_schema = '{schema}'")

@@ -88,7 +88,7 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
                - {"macro.stedi.generate_schema_name"})
     assert not missing, sorted(missing)
     schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    assert schemas == {"stedi_landing", "stedi_trusted", "stedi_curated"}
+    assert schemas == {"stedi_landing", "stedi_trusted", "stedi_curated", "stedi_audit"}
     hook = next(n for n in manifest["nodes"].values() if n["resource_type"] == "operation")
     assert "create external table" in hook["compiled_code"]  # the athena__ landing DDL
 

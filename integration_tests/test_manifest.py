@@ -352,11 +352,15 @@ def test_every_model_tests_its_key_or_says_why(athena_compiled):
         if node["resource_type"] == "test" and node.get("column_name"):
             key = (node.get("attached_node") or "", node["column_name"])
             tests.setdefault(key, set()).add((node.get("test_metadata") or {}).get("name"))
-    unkeyed = []
+    unkeyed, wrong_reason = [], []
     for model in _models(manifest):
         keyed = any(uid == model["unique_id"] and {"unique", "not_null"} <= names
                     for (uid, _), names in tests.items())
         meta = {**model.get("meta", {}), **(model["config"].get("meta") or {})}
-        if not keyed and not str(meta.get("no_primary_key", "")).strip():
+        has_reason = bool(str(meta.get("no_primary_key") or "").strip())
+        if not keyed and not has_reason:
             unkeyed.append(model["name"])
+        if keyed and has_reason:  # a reason is set per model, never on one that has a key
+            wrong_reason.append(model["name"])
     assert not unkeyed, f"no unique + not_null key test and no reason: {unkeyed}"
+    assert not wrong_reason, f"tests its key but says it has none: {wrong_reason}"

@@ -5,10 +5,7 @@
 -- as for step_trainer_trusted. A run deletes the pairs of the serials changed
 -- since its last load and merges their pairs computed anew by this SQL.
 {{ config(
-    materialized='incremental',
-    incremental_strategy='merge',
     unique_key='machine_learning_reading_id',
-    on_schema_change='fail',
     pre_hook="{{ delete_changed_keys('serial_number') }}",
 ) }}
 

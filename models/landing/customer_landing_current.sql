@@ -12,7 +12,7 @@
 --     shareWithResearchAsOfDate is not a number, might be the newest one (a
 --     withdrawal): unless its readable lastUpdateDate is older than the latest
 --     usable record's -> `held_out_unreadable_record`, until it is fixed.
-{{ config(materialized='view') }}
+-- A view (dbt_project.yml): it is read once per build, by customer_trusted.
 
 with records as (
     -- every line that names a customer: usable, or unreadable as above

@@ -4,10 +4,7 @@
 -- run deletes the rows of the customers changed since its last load (new
 -- records, new readings) and merges their rows computed anew by this SQL.
 {{ config(
-    materialized='incremental',
-    incremental_strategy='merge',
     unique_key='accelerometer_reading_id',
-    on_schema_change='fail',
     pre_hook="{{ delete_changed_keys('customer_id') }}",
 ) }}
 

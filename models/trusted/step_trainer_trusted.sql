@@ -8,10 +8,7 @@
 -- readings, or any change of a customer who has or had the serial) and merges
 -- their rows computed anew by this SQL.
 {{ config(
-    materialized='incremental',
-    incremental_strategy='merge',
     unique_key='step_trainer_reading_id',
-    on_schema_change='fail',
     pre_hook="{{ delete_changed_keys('serial_number') }}",
 ) }}
 

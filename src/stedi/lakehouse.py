@@ -23,6 +23,12 @@ ZONES = ("landing", "trusted", "curated")
 SEED_ZONE = "expectations"
 # Requests to be forgotten (stedi forget): the `privacy` source, <schema>_privacy.
 PRIVACY_ZONE = "privacy"
+# The audit views (every landing line's fate, the quarantine): <schema>_audit.
+# They read every zone and feed none; they show non-consenting customers'
+# lines, so the schema gets the landing schema's access, never a consumer's.
+AUDIT_ZONE = "audit"
+# Every schema a lakehouse with schema prefix <schema> has.
+SCHEMAS = (*ZONES, AUDIT_ZONE, SEED_ZONE, PRIVACY_ZONE)
 # The landing sources are Hive external tables over the JSON files; everything
 # dbt builds is in the Iceberg catalog.
 SOURCE_CATALOG = "hive"
@@ -44,8 +50,9 @@ class Relation:
         return f'"{self.catalog}"."{self.schema(prefix)}"."{self.name}"'
 
 
-def _landing(suffix: str, catalog: str = MODEL_CATALOG) -> tuple[Relation, ...]:
-    return tuple(Relation(f"{e}_landing{suffix}", "landing", catalog, e) for e in ENTITIES)
+def _landing(suffix: str, catalog: str = MODEL_CATALOG,
+             zone: str = "landing") -> tuple[Relation, ...]:
+    return tuple(Relation(f"{e}_landing{suffix}", zone, catalog, e) for e in ENTITIES)
 
 
 # The landing source tables (one per entity) and the typed landing tables.
@@ -57,9 +64,11 @@ CURRENT = (Relation("customer_landing_current", "landing", MODEL_CATALOG, "custo
 TRUSTED = tuple(Relation(f"{e}_trusted", "trusted", MODEL_CATALOG, e) for e in ENTITIES)
 CURATED = (Relation("customers_curated", "curated", MODEL_CATALOG, "customer"),
            Relation("machine_learning_curated", "curated", MODEL_CATALOG, "step_trainer"))
-# The audit views: every landing line's fate, and the quarantine of rejected lines.
-OUTCOMES = _landing("_outcome")
-REJECTED = _landing("_rejected")
+# The audit views, in the audit schema: every landing line's fate (named for
+# what a row is: the outcome of one <entity> landing line), and the quarantine
+# of rejected lines.
+OUTCOMES = _landing("_outcome", zone=AUDIT_ZONE)
+REJECTED = _landing("_rejected", zone=AUDIT_ZONE)
 
 # What a consumer reads: the trusted and curated tables.
 OUTPUTS = TRUSTED + CURATED
