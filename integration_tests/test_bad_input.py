@@ -4,6 +4,7 @@ trusted, excluded with a rule, or rejected with a reason."""
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from conftest import assert_every_line_accounted_for, line_accounting
@@ -108,8 +109,11 @@ def test_rejected_views_keep_the_line_and_its_file(bad):
 
 
 def test_reconciliation_test_ran_and_passed(bad):
-    out = bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
-    assert "PASS test_landing__every_line_accounted_for" in out and "ERROR=0" in out
+    bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
+    results = json.loads((bad.settings.project_dir / "target" / "run_results.json").read_text())
+    tests = [(r["unique_id"].split(".")[2], r["status"]) for r in results["results"]
+             if r["unique_id"].startswith("test.")]
+    assert tests == [("test_landing__every_line_accounted_for", "pass")]
     cursor = bad.trino.connect().cursor()
     for entity in lakehouse.ENTITIES:
         assert_every_line_accounted_for(line_accounting(cursor, bad.settings, entity))
