@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from stedi import dbt, load
+from stedi import dbt, lakehouse, load
 from stedi.settings import Settings
 from stedi.stack import Stack
 
@@ -110,15 +110,17 @@ def line_accounting(cursor, settings, entity: str, schema: str | None = None) ->
     the dbt reconciliation test counts by aggregation; this checks the views
     line by line (a window over every line, fine at test sizes)."""
     prefix = schema or settings.dbt_schema
+    landing, trusted, outcome = (lakehouse.qualified(f"{entity}_{role}", prefix)
+                                 for role in ("landing", "trusted", "landing_outcome"))
     cursor.execute(f"""
         select
-            (select count(*) from "hive"."{prefix}_landing"."{entity}_landing"),
+            (select count(*) from {landing}),
             count(*),
             count_if(outcome = 'trusted'),
-            (select count(*) from "iceberg"."{prefix}_trusted"."{entity}_trusted"),
+            (select count(*) from {trusted}),
             count_if(outcome is null or outcome not in ('trusted', 'excluded', 'rejected')
                      or outcome_reason is null or outcome_reason = 'unaccounted')
-        from "iceberg"."{prefix}_landing"."{entity}_landing_outcome"
+        from {outcome}
     """)
     keys = ("landing_lines", "outcome_lines", "trusted_lines", "trusted_rows", "unexplained")
     return dict(zip(keys, cursor.fetchall()[0]))
