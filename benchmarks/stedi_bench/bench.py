@@ -369,7 +369,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             check(engine, runs[-1]["counts"], expected)
             refs[engine] = runs
 
-    inc, fixed = None, None
+    inc, fixed, idle = None, None, None
     if incremental:
         loaded = [data]
         wanted = dict(expected)
@@ -390,6 +390,13 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             check(f"dbt/trino incremental +{part}", counts, wanted)
             runs[part] = run
         inc, fixed = runs["delta"], runs["fixed"]
+        # The daily run on a day nothing arrived: what a build costs when no
+        # landing file is new (target: at most half a full build).
+        _log(f"N={scale:g}: dbt build with no new landing data")
+        idle = dbt_build(settings, full_refresh=False, log_file=log_file)
+        _log(f"  {idle['wall_s']:.1f}s (load {idle['loadavg_before']})")
+        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        check("dbt/trino no new data", counts, wanted)
         load.load_landing(bench, data)   # leave the base data set loaded
 
     wall = _median([b["wall_s"] for b in builds])
@@ -424,6 +431,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         },
         "incremental": inc,
         "incremental_fixed": fixed,
+        "nothing_new": idle,
         "mismatches": mismatches,
     }
     for m in mismatches:
@@ -452,8 +460,8 @@ def markdown(results: dict) -> str:
         ("| N | landing lines | dbt build wall (median) | dbt models | dbt tests "
          "| Spark jobs (+ start-up) | DuckDB | dbt / Spark jobs | Trino query peak mem "
          "| incremental +1% of N | incremental + fixed delta (1% of N=10) "
-         "| load avg before full builds (1/5/15 min) |"),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+         "| no new data | load avg before full builds (1/5/15 min) |"),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(results, key=float):
         r = results[key]
@@ -471,6 +479,7 @@ def markdown(results: dict) -> str:
             + f"{_mb(d['trino_query_peak_memory_bytes'])} | "
             + f"{_incremental_cell(r.get('incremental'), d)} | "
             + f"{_incremental_cell(r.get('incremental_fixed'), d)} | "
+            + f"{_incremental_cell(r.get('nothing_new'), d)} | "
             + f"{'; '.join('/'.join(map(str, x)) for x in loads)} |"
         )
     per_model = ["", ("| N | model | dbt/Trino s | rows | rows/s | Trino peak mem "
@@ -505,6 +514,9 @@ def ratios(results: dict) -> list[str]:
         if inc:
             lines.append(f"- N={key}: incremental +1% / full build = "
                          f"{inc['wall_s'] / d['wall_median_s']:.0%}")
+        if r.get("nothing_new"):
+            lines.append(f"- N={key}: build with no new data / full build = "
+                         f"{r['nothing_new']['wall_s'] / d['wall_median_s']:.0%}")
     keys = sorted(results, key=float)
     for low, high in itertools.pairwise(keys):
         a, b = results[low], results[high]
