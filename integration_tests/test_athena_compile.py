@@ -118,12 +118,14 @@ SHARED_FUNCTIONS = {
     "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
     "try", "json_parse", "element_at",  # in Presto 0.217 (Athena v2), Trino, Athena v3
     "chr",  # Presto 0.217 string functions: chr(n); Trino the same
+    "strpos", "substr",  # Presto 0.217 string functions: strpos(string, substring),
+                         # substr(string, start); Trino the same (landing_row_doc)
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
                  "values", "from", "select", "join", "using", "timestamp", "varchar",
                  "decimal", "filter", "within", "partition", "by", "when",
-                 "map"}  # map(varchar, json): a type in a cast
+                 "map", "row"}  # map(varchar, json), row(...): types in a cast
 
 
 def test_compiled_sql_calls_only_functions_both_engines_have(athena_compiled):

@@ -9,15 +9,21 @@
     landing_table_ddl) is not parsed at all: `has_field_delimiter` is true, the
     typed tables reject it whole, and `raw_line` puts back the text after the
     byte (up to a second \001) for the quarantine.
+    With `row_fields` (list of (key, type), the sensor tables) the line is read
+    by the guarded row cast instead (`row_doc`, landing_row_doc) and there is no
+    `doc` yet: the model parses into the map only the lines `row_doc` did not
+    read, in its next step (landing_map_doc('not has_field_delimiter and row_doc
+    is null')).
     Use in a select list over a landing source.
 #}
-{% macro landing_line_columns() -%}
+{% macro landing_line_columns(row_fields=none) -%}
     "$path" as source_file,
     {{ to_utc_timestamp('"$file_modified_time"') }} as source_file_modified_at,
     raw_line || coalesce(chr(1) || after_field_delimiter, '') as raw_line,
     after_field_delimiter is not null as has_field_delimiter,
-    case
-        when after_field_delimiter is null
-            then try(cast(json_parse(raw_line) as map(varchar, json)))
-    end as doc
+    {% if row_fields -%}
+    {{ landing_row_doc(row_fields) }} as row_doc
+    {%- else -%}
+    {{ landing_map_doc('after_field_delimiter is null') }} as doc
+    {%- endif %}
 {%- endmacro %}

@@ -6,16 +6,29 @@
 -- replaces its earlier lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
-with lines as (
-    select {{ landing_line_columns() }}
+-- A line is read by a guarded cast to a row where that provably reads it as the
+-- map path does (landing_row_doc), else through the map (json_field).
+-- `row_doc.field` is a field of that row, not a table reference:
+-- noqa: disable=RF03
+{%- set fields = [('user', 'varchar'), ('timestamp', 'bigint'),
+    ('x', 'double'), ('y', 'double'), ('z', 'double')] %}
+with row_lines as (
+    select {{ landing_line_columns(row_fields=fields) }}
     from {{ source('landing', 'accelerometer_landing') }}
     where {{ new_landing_files() }}
+),
+
+lines as (
+    select
+        *,
+        {{ landing_map_doc('not has_field_delimiter and row_doc is null') }} as doc
+    from row_lines
 ),
 
 checked as (
     select
         *,
-        {{ is_forgotten_customer(json_field('doc', 'user'), 'raw_line') }}
+        {{ is_forgotten_customer(json_field('doc', 'user', row='row_doc'), 'raw_line') }}
             as is_forgotten
     from lines
 ),
@@ -28,6 +41,7 @@ screened as (
         has_field_delimiter,
         is_forgotten,
         case when not is_forgotten then raw_line end as raw_line,
+        case when not is_forgotten then row_doc end as row_doc,
         case when not is_forgotten then doc end as doc
     from checked
 ),
@@ -39,12 +53,12 @@ fields as (
         raw_line,
         has_field_delimiter,
         is_forgotten,
-        doc,
-        {{ json_field('doc', 'user') }} as email,
-        {{ json_field('doc', 'timestamp', 'bigint') }} as reading_epoch_ms,
-        {{ json_field('doc', 'x', 'double') }} as x,
-        {{ json_field('doc', 'y', 'double') }} as y,
-        {{ json_field('doc', 'z', 'double') }} as z
+        row_doc is null and doc is null as is_malformed,
+        {{ json_field('doc', 'user', row='row_doc') }} as email,
+        {{ json_field('doc', 'timestamp', 'bigint', row='row_doc') }} as reading_epoch_ms,
+        {{ json_field('doc', 'x', 'double', row='row_doc') }} as x,
+        {{ json_field('doc', 'y', 'double', row='row_doc') }} as y,
+        {{ json_field('doc', 'z', 'double', row='row_doc') }} as z
     from screened
 ),
 
@@ -62,7 +76,7 @@ classified as (
         case
             when is_forgotten then 'forgotten'
             when has_field_delimiter then 'field_delimiter_in_line'
-            when doc is null then 'malformed_json'
+            when is_malformed then 'malformed_json'
             when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_user'
             when reading_epoch_ms is null then 'invalid_timestamp'
             when x is null or y is null or z is null then 'invalid_xyz'

@@ -5,10 +5,23 @@
 -- replaces its earlier lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
-with lines as (
-    select {{ landing_line_columns() }}
+-- A line is read by a guarded cast to a row where that provably reads it as the
+-- map path does (landing_row_doc), else through the map (json_field).
+-- `row_doc.field` is a field of that row, not a table reference:
+-- noqa: disable=RF03
+{%- set fields = [('serialNumber', 'varchar'), ('sensorReadingTime', 'bigint'),
+    ('distanceFromObject', 'double')] %}
+with row_lines as (
+    select {{ landing_line_columns(row_fields=fields) }}
     from {{ source('landing', 'step_trainer_landing') }}
     where {{ new_landing_files() }}
+),
+
+lines as (
+    select
+        *,
+        {{ landing_map_doc('not has_field_delimiter and row_doc is null') }} as doc
+    from row_lines
 ),
 
 fields as (
@@ -17,10 +30,12 @@ fields as (
         source_file_modified_at,
         raw_line,
         has_field_delimiter,
-        doc,
-        {{ json_field('doc', 'serialNumber') }} as serial_number,
-        {{ json_field('doc', 'sensorReadingTime', 'bigint') }} as sensor_reading_epoch_ms,
-        {{ json_field('doc', 'distanceFromObject', 'double') }} as distance_from_object
+        row_doc is null and doc is null as is_malformed,
+        {{ json_field('doc', 'serialNumber', row='row_doc') }} as serial_number,
+        {{ json_field('doc', 'sensorReadingTime', 'bigint', row='row_doc') }}
+            as sensor_reading_epoch_ms,
+        {{ json_field('doc', 'distanceFromObject', 'double', row='row_doc') }}
+            as distance_from_object
     from lines
 ),
 
@@ -34,7 +49,7 @@ classified as (
         distance_from_object,
         case
             when has_field_delimiter then 'field_delimiter_in_line'
-            when doc is null then 'malformed_json'
+            when is_malformed then 'malformed_json'
             when coalesce(trim(serial_number), '') = '' then 'missing_serial_number'
             when sensor_reading_epoch_ms is null then 'invalid_sensor_reading_time'
             when distance_from_object is null then 'invalid_distance_from_object'
