@@ -15,7 +15,8 @@
       * the cast succeeds (it fails, giving null, when a value does not cast or
         when a key is there twice, in the same or another case).
     Then each field holds the value of the exact key, cast by the same JSON cast
-    `try_cast` uses. Field names are lower case and unquoted: Trino lower-cases
+    `try_cast` uses. The model uses the row only where every field is non-null
+    (landing_row_read): the map path decides the rest. Field names are lower case and unquoted: Trino lower-cases
     the JSON keys it matches (a quoted camelCase field name would never match),
     and SQLFluff's Athena dialect does not parse quoted row field names.
     Arguments: fields (list of (key, type) pairs, the key as written in JSON).

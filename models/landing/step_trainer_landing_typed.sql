@@ -18,9 +18,15 @@ with row_lines as (
 ),
 
 lines as (
+    -- the row where the row cast read every field; the map for every other line
+    {%- set row_read = landing_row_read('row_doc', fields) %}
     select
-        *,
-        {{ landing_map_doc('not has_field_delimiter and row_doc is null') }} as doc
+        source_file,
+        source_file_modified_at,
+        raw_line,
+        has_field_delimiter,
+        case when {{ row_read }} then row_doc end as row_doc,
+        {{ landing_map_doc('not has_field_delimiter and not ' ~ row_read) }} as doc
     from row_lines
 ),
 
