@@ -8,7 +8,12 @@ import re
 import yaml
 from conftest import REPO_ROOT
 
-from stedi.settings import MINIO_VERSION, TRINO_VERSION
+from stedi.settings import (
+    METASTORE_ARTIFACT,
+    METASTORE_SHA256,
+    MINIO_VERSION,
+    TRINO_VERSION,
+)
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -28,8 +33,27 @@ def test_every_variable_the_trino_config_reads_is_set_for_the_container():
         for path in etc.rglob("*.properties")
         for var in re.findall(r"\$\{ENV:([A-Z0-9_]+)\}", path.read_text())
     }
-    assert wanted >= {"STEDI_BUCKET", "STEDI_S3_ENDPOINT", "MINIO_ROOT_USER"}
+    assert wanted >= {"STEDI_METASTORE_HOST", "STEDI_S3_ENDPOINT", "MINIO_ROOT_USER"}
     assert wanted <= set(SERVICES["trino"]["environment"])
+
+
+def test_metastore_is_built_from_the_same_pinned_artifact_and_hadoop_pom():
+    dockerfile = (REPO_ROOT / "stack" / "metastore" / "Dockerfile").read_text()
+    assert f"-Dartifact={METASTORE_ARTIFACT}" in dockerfile
+    assert METASTORE_SHA256 in dockerfile
+    assert "COPY pom.xml" in dockerfile  # the native install's stack/metastore/pom.xml
+    metastore = SERVICES["metastore"]
+    assert metastore["build"]["context"] == "./stack/metastore"
+    assert "./stack/metastore/conf:/opt/metastore/conf-stedi:ro" in metastore["volumes"]
+
+
+def test_every_variable_the_metastore_config_reads_is_set_for_the_container():
+    conf = (REPO_ROOT / "stack" / "metastore" / "conf" / "metastore-site.xml").read_text()
+    wanted = set(re.findall(r"\$\{env\.([A-Z0-9_]+)\}", conf))
+    assert wanted >= {"STEDI_METASTORE_DB_PASSWORD", "MINIO_ROOT_PASSWORD", "STEDI_BUCKET"}
+    assert wanted <= set(SERVICES["metastore"]["environment"])
+    # Trino reaches the metastore by its service name.
+    assert SERVICES["trino"]["environment"]["STEDI_METASTORE_HOST"] == "metastore"
 
 
 def test_minio_is_built_from_the_same_pinned_source():

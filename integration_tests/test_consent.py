@@ -3,11 +3,15 @@ physical purge of Iceberg history, and a dataset where nobody consents."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import dbt, s3
+from stedi import dbt, install, s3
 from stedi.errors import StackError
+from stedi.settings import METASTORE_DB
 
 A, B = "a@example.com", "b@example.com"
 PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
@@ -16,6 +20,32 @@ PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted"
 
 def _customer_id(sc, email):
     return sc.query(f"select to_hex(sha256(to_utf8('{email}')))")[0][0]
+
+
+def _metastore_dump(settings) -> str:
+    """Everything the catalog's database holds, as text (pg_dump --data-only)."""
+    return subprocess.run(
+        [str(install.find_postgres() / "pg_dump"), "--data-only", "-h", settings.metastore_host,
+         "-p", str(settings.postgres_port), "-U", settings.metastore_db_user, METASTORE_DB],
+        capture_output=True, text=True, check=True,
+        env=dict(os.environ, PGPASSWORD=settings.metastore_db_password),
+    ).stdout
+
+
+def _registered_metadata(sc, model) -> str:
+    """The metadata file the metastore names as the table's current state."""
+    _, schema, table = sc.table(model).replace('"', "").split(".")
+    return _metastore_param(sc.settings, schema, table)
+
+
+def _metastore_param(settings, schema, table) -> str:
+    from stedi.postgres import PostgresService
+
+    return PostgresService(settings).query(
+        'select p."PARAM_VALUE" from "TABLE_PARAMS" p join "TBLS" t on p."TBL_ID" = t."TBL_ID" '
+        'join "DBS" d on t."DB_ID" = d."DB_ID" '
+        f"where d.\"NAME\" = '{schema}' and t.\"TBL_NAME\" = '{table}' "
+        "and p.\"PARAM_KEY\" = 'metadata_location'", database=METASTORE_DB)
 
 
 def _write_consent_data(sc):
@@ -105,6 +135,19 @@ def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(
             assert stored == {p for p in files if p.startswith(folder + "/")}, model
     with pytest.raises(Exception, match="(?i)snapshot"):
         consent.query(f"select count(*) from {accel} for version as of {first}")
+
+    # The catalog keeps no trace either: each table's entry in the metastore
+    # names the purged metadata (the newest, one snapshot), and the catalog's
+    # database holds no customer's data at all.
+    for model in PROTECTED:
+        table = consent.table(model)
+        newest = consent.query(f'select file from {table[:-1]}$metadata_log_entries" '
+                               "order by timestamp desc limit 1")[0][0]
+        assert _registered_metadata(consent, model) == newest, model
+    dump = _metastore_dump(consent.settings)
+    assert "machine_learning_curated" in dump  # the dump does hold the catalog
+    for identifier in (A, a, B, _customer_id(consent, B)):
+        assert identifier not in dump
 
 
 @pytest.fixture()

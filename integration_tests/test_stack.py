@@ -28,10 +28,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_status_reports_both_services_running(stack):
+def test_status_reports_every_service_running(stack):
     status = stack.status()
-    assert status["minio"].startswith("running")
-    assert status["trino"].startswith("running")
+    for service in ("minio", "postgres", "metastore", "trino"):
+        assert status[service].startswith("running"), (service, status[service])
 
 
 def test_trino_answers_queries_on_both_catalogs(stack):
@@ -39,7 +39,8 @@ def test_trino_answers_queries_on_both_catalogs(stack):
     assert {"hive", "iceberg"} <= catalogs
 
 
-@pytest.mark.parametrize("attr", ["minio_port", "trino_port"])
+@pytest.mark.parametrize("attr", ["minio_port", "trino_port", "metastore_port",
+                                  "postgres_port"])
 def test_services_listen_on_loopback_only(stack, settings, attr):
     addresses = _listening_addresses(getattr(settings, attr))
     assert addresses, "nothing listens on the port"
@@ -51,7 +52,22 @@ def test_cli_status(stack):
     out = subprocess.run([STEDI, "stack", "status"], capture_output=True, text=True,
                          check=True).stdout
     assert "minio  running" in out and "trino  running" in out
+    assert "metastore running" in out and "postgres running" in out
 
+
+def test_tables_stay_registered_when_the_catalog_restarts(built, stack, trino_cursor):
+    """The catalog lives in PostgreSQL: stopping and starting the metastore and
+    its database (what `stedi stack down`/`up` does to them) loses no table."""
+    listing = ("select table_catalog, table_schema, table_name from iceberg.information_schema"
+               ".tables where table_schema like 'stedi\\_%' escape '\\' order by 1, 2, 3")
+    before = stack.trino.query(listing)
+    assert len(before) > 10
+    stack.metastore.stop()
+    assert stack.metastore.status() == "stopped" and stack.postgres.status() == "stopped"
+    stack.metastore.start()
+    assert stack.trino.query(listing) == before
+    count = stack.trino.query("select count(*) from iceberg.stedi_curated.machine_learning_curated")
+    assert count == [[40_981]]
 
 def test_taken_port_gives_a_clear_error(settings, tmp_path):
     with socket.socket() as squatter:
@@ -61,6 +77,20 @@ def test_taken_port_gives_a_clear_error(settings, tmp_path):
         svc = MinioService(replace(settings, state_dir=tmp_path, minio_port=port))
         with pytest.raises(StackError, match=rf"port 127.0.0.1:{port} is already taken"):
             svc.start()
+
+
+def test_missing_postgres_gives_a_clear_error(monkeypatch):
+    monkeypatch.setattr(install.Path, "glob", lambda self, pattern: iter(()))
+    monkeypatch.setattr(install.shutil, "which", lambda name: None)
+    with pytest.raises(StackError, match=r"needs the PostgreSQL server.*apt-get install postgresql"):
+        install.find_postgres()
+
+
+def test_metastore_without_a_usable_jdk_gives_a_clear_error(monkeypatch):
+    monkeypatch.setenv("STEDI_METASTORE_JAVA_HOME", "/nonexistent/jdk")
+    monkeypatch.setattr(install.Path, "iterdir", lambda self: iter(()))
+    with pytest.raises(StackError, match=r"needs a JDK 17-22.*/nonexistent/jdk"):
+        install.find_metastore_java()
 
 
 def test_missing_java_gives_a_clear_error(settings, monkeypatch):

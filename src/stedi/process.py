@@ -93,10 +93,10 @@ def wait_until(
     )
 
 
-def terminate(pid: int | None, timeout: float = 30.0) -> None:
+def terminate(pid: int | None, timeout: float = 30.0, sig: int = signal.SIGTERM) -> None:
     if not pid_alive(pid):
         return
-    os.kill(pid, signal.SIGTERM)
+    os.kill(pid, sig)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and pid_alive(pid):
         time.sleep(0.2)

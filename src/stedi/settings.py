@@ -35,6 +35,15 @@ TRINO_PLUGINS = ("hive", "iceberg")
 MINIO_MODULE = "github.com/minio/minio"
 MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c"
 
+# The catalog: Hive Metastore standalone server from Maven Central, on PostgreSQL
+# from Debian's packages. 4.0.0 is the newest 4.x that still serves the thrift
+# calls PyIceberg 0.12 makes (4.0.1 removed get_table); README "The catalog".
+METASTORE_VERSION = "4.0.0"
+METASTORE_ARTIFACT = f"org.apache.hive:hive-standalone-metastore-server:{METASTORE_VERSION}:tar.gz:bin"
+METASTORE_SHA256 = "98691daba012f576755e406c4ca0a3777254f7e60a85a956ed7a3ed60e71db78"
+# The database the metastore keeps its tables in (inside the PostgreSQL cluster).
+METASTORE_DB = "metastore"
+
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "")
@@ -90,7 +99,14 @@ class Settings:
     project_dir: Path
     # The committed Trino config (shared with docker-compose.yml).
     trino_etc_dir: Path
+    # The committed metastore config (shared with docker-compose.yml).
+    metastore_conf_dir: Path
+    metastore_port: int = 9083
+    postgres_port: int = 5433
+    metastore_db_user: str = "stedi"
+    metastore_db_password: str = "stedi-dev-secret"
     trino_host: str = "127.0.0.1"
+    metastore_host: str = "127.0.0.1"
     minio_host: str = "127.0.0.1"
     # dbt's target schema: zones are <schema>_landing, <schema>_trusted, …
     dbt_schema: str = "stedi"
@@ -109,10 +125,15 @@ class Settings:
             minio_port=int(_env("STEDI_MINIO_PORT", "9000")),
             minio_console_port=int(_env("STEDI_MINIO_CONSOLE_PORT", "9001")),
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
+            metastore_port=int(_env("STEDI_METASTORE_PORT", "9083")),
+            postgres_port=int(_env("STEDI_POSTGRES_PORT", "5433")),
+            metastore_db_user=_env("STEDI_METASTORE_DB_USER", "stedi"),
+            metastore_db_password=_env("STEDI_METASTORE_DB_PASSWORD", "stedi-dev-secret"),
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
             dbt_schema=_env("STEDI_SCHEMA", "stedi"),
             project_dir=project,
             trino_etc_dir=project / "stack" / "trino" / "etc",
+            metastore_conf_dir=project / "stack" / "metastore" / "conf",
         )
 
     @property
@@ -128,8 +149,17 @@ class Settings:
         """Where Trino spills memory-heavy operators (config.properties)."""
         return self.state_dir / "trino" / "spill"
 
+    @property
+    def metastore_uri(self) -> str:
+        return f"thrift://{self.metastore_host}:{self.metastore_port}"
+
+    @property
+    def metastore_db_url(self) -> str:
+        return f"jdbc:postgresql://{self.metastore_host}:{self.postgres_port}/{METASTORE_DB}"
+
     def service_env(self) -> dict[str, str]:
-        """The variables the committed Trino config files read with ${ENV:...}."""
+        """The variables the committed Trino and metastore config files read
+        (${ENV:...} in Trino's, ${env....} in the metastore's)."""
         env = dict(os.environ)
         env.update(
             {
@@ -143,6 +173,12 @@ class Settings:
                 "MINIO_ROOT_PASSWORD": self.minio_password,
                 "MINIO_UPDATE": "off",
                 "STEDI_MINIO_PORT": str(self.minio_port),
+                "STEDI_METASTORE_HOST": self.metastore_host,
+                "STEDI_METASTORE_BIND_HOST": self.metastore_host,
+                "STEDI_METASTORE_PORT": str(self.metastore_port),
+                "STEDI_METASTORE_DB_URL": self.metastore_db_url,
+                "STEDI_METASTORE_DB_USER": self.metastore_db_user,
+                "STEDI_METASTORE_DB_PASSWORD": self.metastore_db_password,
             }
         )
         return env

@@ -1,4 +1,5 @@
-"""The local stack as a whole: MinIO, then Trino, then the bucket.
+"""The local stack as a whole: MinIO and the bucket, then the catalog
+(PostgreSQL + Hive Metastore), then Trino.
 
     >>> from stedi.settings import Settings
     >>> stack = Stack(Settings.from_env())
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from stedi import s3
+from stedi.metastore import MetastoreService
 from stedi.minio import MinioService
 from stedi.settings import Settings
 from stedi.trino import TrinoService
@@ -24,28 +26,36 @@ class Stack:
 
     def __post_init__(self):
         self.minio = MinioService(self.settings)
+        self.metastore = MetastoreService(self.settings)
+        self.postgres = self.metastore.postgres
         self.trino = TrinoService(self.settings)
 
     def up(self) -> dict[str, float]:
-        """Start both services (installing them if needed); returns timings."""
+        """Start the services (installing them if needed); returns timings."""
         t0 = time.monotonic()
         self.minio.start()
         s3.ensure_bucket(self.settings)
         t1 = time.monotonic()
-        self.trino.start()
+        self.metastore.start()  # PostgreSQL first, then the metastore on it
         t2 = time.monotonic()
-        timings = {"minio_s": t1 - t0, "trino_s": t2 - t1, "total_s": t2 - t0}
+        self.trino.start()
+        t3 = time.monotonic()
+        timings = {"minio_s": t1 - t0, "metastore_s": t2 - t1, "trino_s": t3 - t2,
+                   "total_s": t3 - t0}
         print(
             f"[stedi] stack up in {timings['total_s']:.1f}s "
-            f"(MinIO {timings['minio_s']:.1f}s, Trino {timings['trino_s']:.1f}s)",
+            f"(MinIO {timings['minio_s']:.1f}s, PostgreSQL + metastore "
+            f"{timings['metastore_s']:.1f}s, Trino {timings['trino_s']:.1f}s)",
             file=sys.stderr,
         )
         return timings
 
     def down(self) -> None:
         self.trino.stop()
+        self.metastore.stop()  # and PostgreSQL
         self.minio.stop()
 
     def status(self) -> dict[str, str]:
-        return {"minio": self.minio.status(), "trino": self.trino.status()}
+        return {"minio": self.minio.status(), "postgres": self.postgres.status(),
+                "metastore": self.metastore.status(), "trino": self.trino.status()}
 

@@ -1,0 +1,156 @@
+"""PostgreSQL: the database the Hive Metastore keeps the catalog in.
+
+Debian's server binaries (`apt-get install postgresql`), a cluster of our own
+in $STEDI_STATE_DIR/postgres/data, TCP on 127.0.0.1 only (no Unix socket),
+password authentication with the credentials from the environment
+(STEDI_METASTORE_DB_USER / STEDI_METASTORE_DB_PASSWORD). PostgreSQL refuses to
+run as root: under root it runs as the `postgres` system user the package
+creates.
+
+    >>> from stedi.settings import Settings
+    >>> svc = PostgresService(Settings.from_env())
+    >>> svc.start()            # initdb on first start, waits for `select 1`
+    >>> svc.query("select 1")
+    '1'
+    >>> svc.stop()
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+
+from stedi import install
+from stedi.errors import StackError
+from stedi.process import (
+    pid_alive,
+    read_pid,
+    require_free_port,
+    terminate,
+    wait_until,
+)
+from stedi.settings import METASTORE_DB, Settings
+
+
+class PostgresService:
+    name = "PostgreSQL"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = settings.state_dir / "postgres"
+        self.data = self.home / "data"
+        self.pid_file = self.home / "postgres.pid"
+        self.log = self.home / "postgres.log"
+
+    def pid(self) -> int | None:
+        return read_pid(self.pid_file)
+
+    def is_running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def _user(self) -> pwd.struct_passwd | None:
+        """The system user to run as: None (ourselves) unless we are root."""
+        if os.geteuid() != 0:
+            return None
+        try:
+            return pwd.getpwnam("postgres")
+        except KeyError as exc:
+            raise StackError("PostgreSQL cannot run as root and there is no `postgres` "
+                             "user; install Debian's postgresql package.") from exc
+
+    def _run_as(self) -> dict:
+        user = self._user()
+        return {} if user is None else {"user": user.pw_uid, "group": user.pw_gid,
+                                        "extra_groups": []}
+
+    def query(self, sql: str, database: str = "postgres") -> str:
+        """Run one statement with psql over TCP; returns its unaligned output."""
+        s = self.settings
+        proc = subprocess.run(
+            [str(install.find_postgres() / "psql"), "-h", s.metastore_host,
+             "-p", str(s.postgres_port), "-U", s.metastore_db_user, "-d", database,
+             "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+            capture_output=True, text=True, check=False,
+            env=dict(os.environ, PGPASSWORD=s.metastore_db_password, PGCONNECT_TIMEOUT="3"),
+        )
+        if proc.returncode != 0:
+            raise StackError(f"psql failed: {proc.stderr.strip()}")
+        return proc.stdout.strip()
+
+    def is_ready(self) -> bool:
+        try:  # readiness is a real query, not an open port
+            return self.query("select 1") == "1"
+        except StackError:
+            return False
+
+    def status(self) -> str:
+        if not self.is_running():
+            return "stopped"
+        state = "running" if self.is_ready() else "starting (not ready)"
+        return f"{state} (pid {self.pid()}) at {self.settings.metastore_host}:" \
+               f"{self.settings.postgres_port}"
+
+    def _initdb(self, bindir) -> None:
+        s = self.settings
+        user = self._user()
+        shutil.rmtree(self.data, ignore_errors=True)
+        self.home.mkdir(parents=True, exist_ok=True)
+        pwfile = self.home / ".initdb-password"
+        pwfile.write_text(s.metastore_db_password + "\n")
+        if user is not None:
+            for path in (self.home, pwfile):
+                os.chown(path, user.pw_uid, user.pw_gid)
+        try:
+            proc = subprocess.run(
+                [str(bindir / "initdb"), "-D", str(self.data), "-U", s.metastore_db_user,
+                 f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8",
+                 "--locale=C"],
+                capture_output=True, text=True, check=False, **self._run_as(),
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        if proc.returncode != 0:
+            raise StackError(f"PostgreSQL initdb failed: {proc.stdout}{proc.stderr}")
+
+    def start(self, timeout: float = 60.0) -> float:
+        """Start (or find running) PostgreSQL with the metastore's database."""
+        if self.is_running():
+            waited = wait_until(self.is_ready, service=self.name, pid=self.pid,
+                                log=self.log, timeout=timeout)
+            self._ensure_database()
+            return waited
+        s = self.settings
+        bindir = install.find_postgres()
+        require_free_port(s.metastore_host, s.postgres_port, self.name, "STEDI_POSTGRES_PORT")
+        if not (self.data / "PG_VERSION").exists():
+            self._initdb(bindir)
+        user = self._user()
+        if user is not None:  # e.g. a state dir created by root
+            os.chown(self.home, user.pw_uid, user.pw_gid)
+        with self.log.open("ab") as log:
+            if user is not None:
+                os.fchown(log.fileno(), user.pw_uid, user.pw_gid)
+            proc = subprocess.Popen(
+                [str(bindir / "postgres"), "-D", str(self.data),
+                 "-c", f"listen_addresses={s.metastore_host}", "-p", str(s.postgres_port),
+                 "-c", "unix_socket_directories="],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, **self._run_as(),
+            )
+        self.pid_file.write_text(str(proc.pid))
+        waited = wait_until(self.is_ready, service=self.name, pid=self.pid,
+                            log=self.log, timeout=timeout)
+        self._ensure_database()
+        return waited
+
+    def _ensure_database(self) -> None:
+        if self.query(f"select 1 from pg_database where datname = '{METASTORE_DB}'") != "1":
+            self.query(f"create database {METASTORE_DB}")
+
+    def stop(self) -> None:
+        # SIGINT is PostgreSQL's "fast" shutdown (SIGTERM waits for clients).
+        terminate(self.pid(), sig=signal.SIGINT)
+        self.pid_file.unlink(missing_ok=True)
