@@ -79,7 +79,7 @@ def test_installed_cli_finds_the_project_from_stedi_project_dir(installed, tmp_p
                     STEDI_PROJECT_DIR=str(REPO_ROOT), STEDI_STATE_DIR=str(tmp_path / "state"))
     assert status.returncode == 0, status.stderr
     assert dict(line.split(None, 1) for line in status.stdout.splitlines()) == {
-        "minio": "stopped", "trino": "stopped"}
+        "minio": "stopped", "postgres": "stopped", "metastore": "stopped", "trino": "stopped"}
 
     # dbt runs in the project directory: it lists the project's models.
     listed = _stedi(["dbt", "ls", "--resource-type", "model", "--output", "json",
