@@ -12,6 +12,7 @@ from conftest import STEDI
 
 from stedi import install
 from stedi.errors import StackError
+from stedi.metastore import MetastoreService
 from stedi.minio import MinioService
 from stedi.trino import TrinoService
 
@@ -76,6 +77,19 @@ def test_taken_port_gives_a_clear_error(settings, tmp_path):
         port = squatter.getsockname()[1]
         svc = MinioService(replace(settings, state_dir=tmp_path, minio_port=port))
         with pytest.raises(StackError, match=rf"port 127.0.0.1:{port} is already taken"):
+            svc.start()
+
+
+def test_metastore_on_a_taken_port_gives_a_clear_error(stack, settings):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        svc = MetastoreService(replace(settings, metastore_port=port,
+                                       state_dir=settings.state_dir / "squatted"),
+                               postgres=stack.postgres)
+        with pytest.raises(StackError, match=rf"Hive Metastore cannot start: port "
+                                             rf"127.0.0.1:{port} is already taken"):
             svc.start()
 
 
