@@ -24,21 +24,14 @@ import subprocess
 from stedi import install
 from stedi.errors import StackError
 from stedi.postgres import PostgresService
-from stedi.process import (
-    log_tail,
-    pid_alive,
-    read_pid,
-    require_free_port,
-    terminate,
-    wait_until,
-)
+from stedi.process import Service, log_tail, require_free_port
 from stedi.settings import METASTORE_DB, Settings
 
 MAIN_CLASS = "org.apache.hadoop.hive.metastore.HiveMetaStore"
 SCHEMA_TOOL = "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool"
 
 
-class MetastoreService:
+class MetastoreService(Service):
     name = "Hive Metastore"
 
     def __init__(self, settings: Settings, postgres: PostgresService | None = None):
@@ -48,11 +41,9 @@ class MetastoreService:
         self.pid_file = self.home / "metastore.pid"
         self.log = self.home / "metastore.log"
 
-    def pid(self) -> int | None:
-        return read_pid(self.pid_file)
-
-    def is_running(self) -> bool:
-        return pid_alive(self.pid())
+    @property
+    def url(self) -> str:
+        return self.settings.metastore_uri
 
     @contextlib.contextmanager
     def client(self):
@@ -81,12 +72,6 @@ class MetastoreService:
             return "default" in self.databases()
         except Exception:  # noqa: BLE001 -- any failure of the probe means "not ready yet"
             return False
-
-    def status(self) -> str:
-        if not self.is_running():
-            return "stopped"
-        state = "running" if self.is_ready() else "starting (not ready)"
-        return f"{state} (pid {self.pid()}) at {self.settings.metastore_uri}"
 
     def _java(self, java_home, home, main: str, *args: str) -> list[str]:
         classpath = os.pathsep.join([str(home / "lib" / "*"), str(home / "hadoop-lib" / "*"),
@@ -118,8 +103,7 @@ class MetastoreService:
         seconds spent waiting for the metastore."""
         self.postgres.start()
         if self.is_running():
-            return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                              log=self.log, timeout=timeout)
+            return self.wait_ready(timeout)
         s = self.settings
         require_free_port(s.metastore_host, s.metastore_port, self.name, "STEDI_METASTORE_PORT")
         java_home = install.find_metastore_java()
@@ -133,10 +117,8 @@ class MetastoreService:
                 env=self._env(home), start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid))
-        return wait_until(self.is_ready, service=self.name, pid=self.pid,
-                          log=self.log, timeout=timeout)
+        return self.wait_ready(timeout)
 
-    def stop(self) -> None:
-        terminate(self.pid())
-        self.pid_file.unlink(missing_ok=True)
-        self.postgres.stop()
+    def stop(self, timeout: float = 30.0) -> None:
+        super().stop(timeout)
+        self.postgres.stop(timeout)

@@ -25,17 +25,11 @@ import subprocess
 
 from stedi import install
 from stedi.errors import StackError
-from stedi.process import (
-    pid_alive,
-    read_pid,
-    require_free_port,
-    terminate,
-    wait_until,
-)
+from stedi.process import Service, require_free_port, terminate
 from stedi.settings import METASTORE_DB, Settings
 
 
-class PostgresService:
+class PostgresService(Service):
     name = "PostgreSQL"
 
     def __init__(self, settings: Settings):
@@ -45,11 +39,9 @@ class PostgresService:
         self.pid_file = self.home / "postgres.pid"
         self.log = self.home / "postgres.log"
 
-    def pid(self) -> int | None:
-        return read_pid(self.pid_file)
-
-    def is_running(self) -> bool:
-        return pid_alive(self.pid())
+    @property
+    def url(self) -> str:
+        return f"{self.settings.metastore_host}:{self.settings.postgres_port}"
 
     def _user(self) -> pwd.struct_passwd | None:
         """The system user to run as: None (ourselves) unless we are root."""
@@ -86,13 +78,6 @@ class PostgresService:
         except StackError:
             return False
 
-    def status(self) -> str:
-        if not self.is_running():
-            return "stopped"
-        state = "running" if self.is_ready() else "starting (not ready)"
-        return f"{state} (pid {self.pid()}) at {self.settings.metastore_host}:" \
-               f"{self.settings.postgres_port}"
-
     def _initdb(self, bindir) -> None:
         s = self.settings
         user = self._user()
@@ -118,8 +103,7 @@ class PostgresService:
     def start(self, timeout: float = 60.0) -> float:
         """Start (or find running) PostgreSQL with the metastore's database."""
         if self.is_running():
-            waited = wait_until(self.is_ready, service=self.name, pid=self.pid,
-                                log=self.log, timeout=timeout)
+            waited = self.wait_ready(timeout)
             self._ensure_database()
             return waited
         s = self.settings
@@ -141,8 +125,7 @@ class PostgresService:
                 start_new_session=True, **self._run_as(),
             )
         self.pid_file.write_text(str(proc.pid))
-        waited = wait_until(self.is_ready, service=self.name, pid=self.pid,
-                            log=self.log, timeout=timeout)
+        waited = self.wait_ready(timeout)
         self._ensure_database()
         return waited
 
@@ -150,7 +133,7 @@ class PostgresService:
         if self.query(f"select 1 from pg_database where datname = '{METASTORE_DB}'") != "1":
             self.query(f"create database {METASTORE_DB}")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
         # SIGINT is PostgreSQL's "fast" shutdown (SIGTERM waits for clients).
-        terminate(self.pid(), sig=signal.SIGINT)
+        terminate(self.pid(), timeout=timeout, sig=signal.SIGINT)
         self.pid_file.unlink(missing_ok=True)
