@@ -3,13 +3,11 @@ physical purge of Iceberg history, and a dataset where nobody consents."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
+from catalog_trace import catalog_traces, metastore_dump, schema_folder
 from scenario import Scenario, customer, reading, step
 
-from stedi import dbt, install, s3
+from stedi import dbt, purge, s3
 from stedi.errors import StackError
 from stedi.settings import METASTORE_DB
 
@@ -20,16 +18,6 @@ PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted"
 
 def _customer_id(sc, email):
     return sc.query(f"select to_hex(sha256(to_utf8('{email}')))")[0][0]
-
-
-def _metastore_dump(settings) -> str:
-    """Everything the catalog's database holds, as text (pg_dump --data-only)."""
-    return subprocess.run(
-        [str(install.find_postgres() / "pg_dump"), "--data-only", "-h", settings.metastore_host,
-         "-p", str(settings.postgres_port), "-U", settings.metastore_db_user, METASTORE_DB],
-        capture_output=True, text=True, check=True,
-        env=dict(os.environ, PGPASSWORD=settings.metastore_db_password),
-    ).stdout
 
 
 def _registered_metadata(sc, model) -> str:
@@ -115,9 +103,9 @@ def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(
     # The purge check reads the same metadata: it fails on this state ...
     with pytest.raises(StackError):
         dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
-    # (the purge runs it after its statements, and would fail if they left any)
-    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
-                consent.settings, quiet=True)
+    # (the purge runs it after its statements, and would fail if they left any;
+    # `stedi purge --execute` runs this)
+    purge.purge(consent.settings)
     # ... and passes after the purge.
     dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
     for model in PROTECTED:
@@ -144,10 +132,14 @@ def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(
         newest = consent.query(f'select file from {table[:-1]}$metadata_log_entries" '
                                "order by timestamp desc limit 1")[0][0]
         assert _registered_metadata(consent, model) == newest, model
-    dump = _metastore_dump(consent.settings)
+    dump = metastore_dump(consent.settings)
     assert "machine_learning_curated" in dump  # the dump does hold the catalog
     for identifier in (A, a, B, _customer_id(consent, B)):
         assert identifier not in dump
+    # Nor does it point at a metadata file from before the purge that still
+    # exists (previous_metadata_location: it lists the snapshots that held A).
+    traces = catalog_traces(consent.settings, [A, a], schema_folder(consent.settings.dbt_schema))
+    assert traces == {"names": [], "stale_metadata": {}}, traces
 
 
 @pytest.fixture()

@@ -8,7 +8,8 @@ files through pyarrow, Iceberg metadata JSON, manifests and manifest lists
 decoded from Avro, anything else as bytes) before and after: F's email,
 customer_id and readings are found before and nowhere after, but in the one
 request record (the customer_id and the time) that keeps F out when an old file
-is delivered again.
+is delivered again. The catalog (the metastore's PostgreSQL database) names
+neither F nor a metadata file from before the purge (catalog_trace.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import zlib
 from dataclasses import dataclass
 
 import pytest
+from catalog_trace import LOCATION, catalog_traces, metastore_dump, schema_folder
 from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
@@ -261,8 +263,23 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert any(k.endswith(".parquet") for k in before), before
     assert any(k.endswith(".avro") for k in before), before   # manifests' bounds
 
+    # The catalog names each table's metadata files (the current and the one
+    # before it), in this lakehouse's schema folders.
+    scope = schema_folder(sc.settings.dbt_schema)
+    named_before = [loc for loc in LOCATION.findall(metastore_dump(sc.settings))
+                    if scope in loc]
+    assert len(named_before) >= 2 * len(PROTECTED), named_before
+
     proc = _cli(sc, F, "--execute")
     assert proc.returncode == 0, proc.stderr + proc.stdout
+
+    # The catalog (every table of the metastore's database: TBLS, TABLE_PARAMS
+    # with metadata_location and previous_metadata_location, TAB_COL_STATS,
+    # PART_COL_STATS, ...) names neither F nor a metadata file that still exists
+    # and lists a snapshot from before the purge (one that held F's rows).
+    traces = catalog_traces(sc.settings, [*(t.decode() for t in needles.texts), "Forget Me"],
+                            scope)
+    assert traces == {"names": [], "stale_metadata": {}}, traces
 
     scanned_after, after = scan_every_object(sc.settings, needles)
     registry = f"{sc.settings.bucket}/{forget.REGISTRY_PREFIX}{_customer_id(F)}.json"

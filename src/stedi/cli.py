@@ -96,11 +96,16 @@ def cmd_counts(args) -> int:
 
 def cmd_purge(args) -> int:
     """Make deletions physical on every trusted/curated Iceberg table."""
-    flag = "false" if args.execute else "true"
-    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", f"{{dry_run: {flag}}}"],
+    if args.execute:
+        from stedi import purge
+
+        deleted = purge.purge(_settings(args))
+        print(f"[stedi] purged; {len(deleted)} superseded metadata file(s) deleted",
+              file=sys.stderr)
+        return 0
+    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: true}"],
                 _settings(args))
-    if not args.execute:
-        print("[stedi] dry run: statements printed above; run with --execute", file=sys.stderr)
+    print("[stedi] dry run: statements printed above; run with --execute", file=sys.stderr)
     return 0
 
 

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from stedi import dbt, lakehouse, s3
+from stedi import dbt, lakehouse, purge, s3
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.trino import TrinoService
@@ -224,6 +224,8 @@ def execute(settings: Settings, email: str, plan: Plan) -> None:
             "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
     dbt.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
                 settings, quiet=True)
+    # The catalog must not point at a metadata file from before the purge.
+    purge.drop_superseded_metadata(settings)
 
 
 def format_plan(plan: Plan) -> str:
