@@ -38,8 +38,11 @@
        table's files, withdrawn rows included, in place), and makes VACUUM
        expire every snapshot but the current one: vacuum_max_snapshot_age_seconds
        takes any positive number of seconds (default 432000; no minimum is
-       documented), vacuum_min_snapshots_to_keep default 1
-       (querying-iceberg-creating-tables.html, table properties; vacuum-statement.html).
+       documented), vacuum_min_snapshots_to_keep default 1; and it keeps one
+       old metadata file instead of vacuum_max_metadata_files_to_keep's
+       default 100 (an old metadata file lists the expired snapshots; no
+       value below 1 is documented) (querying-iceberg-creating-tables.html,
+       table properties; vacuum-statement.html).
     2. OPTIMIZE [db_name.]table_name REWRITE DATA USING BIN_PACK
        (optimize-statement.html), and
     3. VACUUM [database_name.]target_table, the table name in backticks and the
@@ -55,7 +58,8 @@
             ~ "'optimize_rewrite_data_file_threshold'='1', "
             ~ "'optimize_rewrite_delete_file_threshold'='1', "
             ~ "'vacuum_min_snapshots_to_keep'='1', "
-            ~ "'vacuum_max_snapshot_age_seconds'='1')", 'more_runs': none},
+            ~ "'vacuum_max_snapshot_age_seconds'='1', "
+            ~ "'vacuum_max_metadata_files_to_keep'='1')", 'more_runs': none},
         {'sql': 'optimize ' ~ bare ~ ' rewrite data using bin_pack', 'more_runs': 'optimize'},
         {'sql': 'vacuum ' ~ relation.schema ~ '.`' ~ relation.identifier ~ '`',
          'more_runs': 'vacuum'},
