@@ -44,7 +44,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt, install, lakehouse, load, synth
+from stedi import build, dbt, install, lakehouse, load, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -67,6 +67,8 @@ FIXED_DELTA_SCALE = 0.1
 # dbt's --target-path for the benchmark's builds, inside the project directory;
 # also the default report dir.
 TARGET_PATH = "target/bench"
+DBT_ARGS = ["--target-path", TARGET_PATH,
+            "--vars", f"{{expectations_dataset: none, landing_bucket: {BENCH_BUCKET}}}"]
 
 
 def _log(msg: str) -> None:
@@ -256,9 +258,9 @@ def _bench_settings(settings: Settings) -> Settings:
 
 def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path) -> dict:
     bench = _bench_settings(settings)
-    args = ["build", *(["--full-refresh"] if full_refresh else []),
-            "--target-path", TARGET_PATH,
-            "--vars", f"{{expectations_dataset: none, landing_bucket: {BENCH_BUCKET}}}"]
+    # the production build (build.PRODUCTION_ARGS: no unit tests), every data test
+    args = ["build", *build.PRODUCTION_ARGS, *(["--full-refresh"] if full_refresh else []),
+            *DBT_ARGS]
     trino = TrinoService(settings)
     load_before = _loadavg()
     since = time.time()
@@ -395,6 +397,14 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         _log(f"N={scale:g}: dbt build with no new landing data")
         idle = dbt_build(settings, full_refresh=False, log_file=log_file)
         _log(f"  {idle['wall_s']:.1f}s (load {idle['loadavg_before']})")
+        # ... and as `stedi build` runs it: nothing it reads changed, no dbt run
+        build.remember(bench, ["build", *build.PRODUCTION_ARGS, *DBT_ARGS])
+        start = time.monotonic()
+        skipped = build.build(bench, DBT_ARGS)
+        idle["skipped_build_s"] = time.monotonic() - start
+        if skipped.ran:
+            mismatches.append(f"N={scale:g}: stedi build ran with nothing new ({skipped.reason})")
+        _log(f"  stedi build: {skipped.reason}, {idle['skipped_build_s']:.2f}s")
         counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
         check("dbt/trino no new data", counts, wanted)
         load.load_landing(bench, data)   # leave the base data set loaded
@@ -515,8 +525,13 @@ def ratios(results: dict) -> list[str]:
             lines.append(f"- N={key}: incremental +1% / full build = "
                          f"{inc['wall_s'] / d['wall_median_s']:.0%}")
         if r.get("nothing_new"):
-            lines.append(f"- N={key}: build with no new data / full build = "
-                         f"{r['nothing_new']['wall_s'] / d['wall_median_s']:.0%}")
+            idle = r["nothing_new"]
+            lines.append(f"- N={key}: dbt build with no new data / full build = "
+                         f"{idle['wall_s'] / d['wall_median_s']:.0%}")
+            if "skipped_build_s" in idle:
+                lines.append(f"- N={key}: `stedi build` with no new data (dbt skipped) / "
+                             f"full build = {idle['skipped_build_s'] / d['wall_median_s']:.1%}"
+                             f" ({idle['skipped_build_s']:.2f} s)")
     keys = sorted(results, key=float)
     for low, high in itertools.pairwise(keys):
         a, b = results[low], results[high]

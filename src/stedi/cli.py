@@ -3,7 +3,8 @@
     stedi stack up | down | status     the local Trino + MinIO stack
     stedi load [--data-dir DIR]        upload a landing folder to MinIO
     stedi fetch-starter                download the public starter data
-    stedi build [--data-dir DIR]       stack up, load, dbt build, row counts
+    stedi build [--data-dir DIR]       stack up, load, dbt build (skipped when nothing
+                                       changed; no unit tests), row counts
     stedi counts                       row counts per zone
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
     stedi forget EMAIL [--execute]     erase a person from every zone (dry run by default)
@@ -26,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from stedi import dbt, load, starter, synth
+from stedi import build, dbt, load, starter, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -80,11 +81,13 @@ def cmd_build(args) -> int:
     stack.up()
     load.load_landing(settings, settings.data_dir)
     start = time.monotonic()
-    dbt_args = ["build", *(["--full-refresh"] if args.full_refresh else [])]
+    dbt_args = []
     if args.expect:  # exact counts of a named dataset (seeds/expected_row_counts.csv)
         dbt_args += ["--vars", f"{{expectations_dataset: {args.expect}}}"]
-    dbt.run_dbt(dbt_args, settings)
-    print(f"\n[stedi] dbt build took {time.monotonic() - start:.1f}s\n", file=sys.stderr)
+    done = build.build(settings, dbt_args, full_refresh=args.full_refresh,
+                       always=args.always, unit_tests=args.unit_tests)
+    verb = "dbt build took" if done.ran else f"dbt build skipped ({done.reason}) in"
+    print(f"\n[stedi] {verb} {time.monotonic() - start:.1f}s\n", file=sys.stderr)
     print(dbt.format_counts(dbt.row_counts(stack.trino)))
     return 0
 
@@ -214,6 +217,12 @@ def parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         if name == "build":
             c.add_argument("--full-refresh", action="store_true")
+            c.add_argument("--always", action="store_true",
+                           help="run dbt even when nothing it reads changed since the "
+                                "last successful build (default: skip)")
+            c.add_argument("--unit-tests", action="store_true",
+                           help="also run the dbt unit tests (production leaves them "
+                                "to development and CI)")
             c.add_argument("--expect", metavar="DATASET",
                            help="assert the exact counts of a dataset named in "
                                 "seeds/expected_row_counts.csv, e.g. reference "

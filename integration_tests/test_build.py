@@ -1,0 +1,88 @@
+"""The production build (src/stedi/build.py): no unit tests, and dbt runs only
+when something the build reads changed since the last successful build. A skip
+must never keep data a change would remove: each kind of input is changed once
+and the build must run (and, for a withdrawal, remove the rows)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from scenario import Scenario, customer, reading, step
+
+from stedi import build, forget, s3
+from stedi.settings import Settings
+
+A = "daily@example.com"
+ARGS = ["--vars", json.dumps({"expectations_dataset": "none"})]
+
+
+def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
+    sc = Scenario(stack, "daily_build", tmp_path)
+    sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
+    sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
+    sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])
+    sc.load()
+    try:
+        assert build.build(sc.settings, ARGS, full_refresh=True).ran
+        # the production build ran no unit test, and every data test
+        results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
+                             .read_text())["results"]
+        kinds = {r["unique_id"].split(".")[0] for r in results}
+        assert "unit_test" not in kinds and {"model", "test"} <= kinds
+        written = build.table_snapshots(sc.settings)
+        assert written is not None
+
+        # nothing new: dbt does not run, no table gets a new snapshot
+        assert not build.build(sc.settings, ARGS).ran
+        assert build.table_snapshots(sc.settings) == written
+
+        # a new landing file: it runs and the reading arrives
+        sc.write("accelerometer", "a2.json", [reading(A, 6_000)])
+        sc.load()
+        assert build.build(sc.settings, ARGS).ran
+        assert sc.count("accelerometer_trusted") == 2
+
+        # a withdrawal lands: it runs and the customer's rows are gone
+        sc.write("customer", "c2.json", [customer(A, serial="s-1", updated=2_000)])
+        sc.load()
+        assert build.build(sc.settings, ARGS).ran
+        for model in ("customer_trusted", "accelerometer_trusted", "machine_learning_curated"):
+            assert sc.count(model) == 0, model
+        assert not build.build(sc.settings, ARGS).ran
+
+        # a request to be forgotten (another person's): it runs
+        s3.client(sc.settings).put_object(
+            Bucket=sc.settings.bucket, Key=forget.REGISTRY_PREFIX + "0" * 64 + ".json",
+            Body=json.dumps({"customer_id": "0" * 64, "forgotten_at": "2026-01-01T00:00:00Z"}))
+        assert build.build(sc.settings, ARGS).ran
+
+        # other dbt arguments (strict consent): it runs
+        assert build.build(sc.settings, ARGS[:1] + [json.dumps(
+            {"expectations_dataset": "none", "strict_consent": True})]).ran
+
+        # a table dropped outside the build: it runs and rebuilds it
+        sc.trino.query(f"drop table {sc.table('machine_learning_curated')}")
+        assert build.build(sc.settings, ARGS).ran
+        assert sc.count("machine_learning_curated") == 0
+    finally:
+        sc.drop()
+
+
+def test_a_change_to_any_project_file_changes_the_digest(tmp_path):
+    for name in build.PROJECT_INPUTS:
+        src = Settings.from_env().project_dir / name
+        if src.is_dir():
+            shutil.copytree(src, tmp_path / name)
+        else:
+            shutil.copyfile(src, tmp_path / name)
+    before = build.project_digest(tmp_path)
+    assert build.project_digest(tmp_path) == before
+    model = tmp_path / "models" / "trusted" / "customer_trusted.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert build.project_digest(tmp_path) != before
+    (tmp_path / "macros" / "new_macro.sql").write_text("{% macro m() %}1{% endmacro %}")
+    changed = build.project_digest(tmp_path)
+    (tmp_path / "macros" / "new_macro.sql").unlink()
+    model.write_text(model.read_text().replace("\n-- changed\n", ""))
+    assert build.project_digest(tmp_path) == before != changed

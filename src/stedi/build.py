@@ -1,0 +1,166 @@
+"""The production build: `dbt build` as a scheduled run sends it, skipped when
+nothing it reads has changed since the last successful build.
+
+    >>> build(Settings.from_env())             # runs dbt, or skips
+    Build(ran=False, reason='unchanged since the build of 2026-11-26T00:10:00Z')
+
+Two things make it the production build rather than the developer's:
+
+* No dbt unit tests. Their inputs are static, so they prove the code, not the
+  data; dbt Labs recommends running them in development and CI only
+  (https://docs.getdbt.com/docs/build/unit-tests, "When to run unit tests",
+  with `--exclude-resource-type unit_test`). Every data test still runs.
+  `make test` and CI run the unit tests (their fixture runs plain `dbt build`).
+* Nothing new, nothing run. A build costs a fixed time per model and test even
+  when no row changes (docs/benchmarks.md). So the build records what it read,
+  and the next one runs dbt only if any of it differs:
+  - every object under each landing prefix and under the privacy registry
+    (stedi forget): key, ETag, size, modified time;
+  - the project's dbt files (models, macros, tests, seeds, dbt_project.yml,
+    the profile template);
+  - the dbt arguments and the lakehouse's name (bucket, schema prefix, target,
+    expectations);
+  - the current snapshot of every Iceberg table the build writes, so a table
+    dropped, rebuilt or changed by anyone else since makes it run.
+  When in doubt it runs: no record, an unreadable one, any difference, a table
+  that is missing, `--full-refresh`. The record is removed before dbt starts
+  and written only after dbt succeeded, so a failed build is never skipped.
+
+The record lives in <state dir>/builds/<bucket>.<schema prefix>.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from stedi import dbt, forget, lakehouse, s3
+from stedi.settings import Settings
+from stedi.trino import TrinoService
+
+# What production leaves out of `dbt build` (see the module docstring).
+PRODUCTION_ARGS = ("--exclude-resource-type", "unit_test")
+# The objects a build reads besides the code: the landing files and the
+# requests to be forgotten (stedi forget writes them).
+INPUT_PREFIXES = (*(f"{e}/landing/" for e in lakehouse.ENTITIES), forget.REGISTRY_PREFIX)
+# The project's files that decide what dbt does.
+PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml",
+                  "profiles.yml.example")
+# Environment variables the profile and dbt_project.yml read.
+PROJECT_ENV = ("STEDI_TARGET", "STEDI_EXPECTATIONS")
+# The Iceberg tables a build writes (the views are rewritten from the code).
+WRITTEN = lakehouse.TYPED + lakehouse.TRUSTED + lakehouse.CURATED
+
+
+@dataclass(frozen=True)
+class Build:
+    ran: bool
+    reason: str
+
+
+def record_path(settings: Settings) -> Path:
+    return settings.state_dir / "builds" / f"{settings.bucket}.{settings.dbt_schema}.json"
+
+
+def input_objects(settings: Settings) -> list[list]:
+    """[key, ETag, size, modified time] of every input object, sorted by key."""
+    client = s3.client(settings)
+    found = []
+    for prefix in INPUT_PREFIXES:
+        for page in client.get_paginator("list_objects_v2").paginate(
+            Bucket=settings.bucket, Prefix=prefix
+        ):
+            found += [[o["Key"], o["ETag"], o["Size"], o["LastModified"].isoformat()]
+                      for o in page.get("Contents", [])]
+    return sorted(found)
+
+
+def project_digest(project_dir: Path) -> str:
+    """SHA-256 over the path and content of every file that decides what dbt does."""
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = project_dir / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if path.exists():
+                digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def table_snapshots(settings: Settings) -> dict[str, int] | None:
+    """The current snapshot id of every table the build writes; None when one
+    cannot be read (missing table, no snapshot, Trino refuses)."""
+    selects = [f"select '{r.name}', max_by(snapshot_id, committed_at) "
+               f"from \"{r.catalog}\".\"{r.schema(settings.dbt_schema)}\".\"{r.name}$snapshots\""
+               for r in WRITTEN]
+    try:
+        cur = TrinoService(settings).connect().cursor()
+        cur.execute(" union all ".join(selects))
+        rows = dict(cur.fetchall())
+    except Exception:  # noqa: BLE001 - any failure means "run the build"
+        return None
+    return rows if all(rows.get(r.name) is not None for r in WRITTEN) else None
+
+
+def inputs(settings: Settings, dbt_args: list[str]) -> dict:
+    """Everything a build depends on but the tables it writes."""
+    return {
+        "dbt_args": list(dbt_args),
+        "bucket": settings.bucket,
+        "schema": settings.dbt_schema,
+        "env": {name: os.environ.get(name) for name in PROJECT_ENV},
+        "project": project_digest(settings.project_dir),
+        "objects": input_objects(settings),
+    }
+
+
+def remember(settings: Settings, dbt_args: list[str]) -> None:
+    """Record the inputs and the tables' snapshots after a successful build."""
+    snapshots = table_snapshots(settings)
+    if snapshots is None:
+        return  # nothing to compare against next time: the next build runs
+    path = record_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "inputs": inputs(settings, dbt_args), "snapshots": snapshots}
+    path.write_text(json.dumps(record, indent=1))
+
+
+def unchanged_since(settings: Settings, dbt_args: list[str]) -> str | None:
+    """The time of the last successful build when nothing it read changed since;
+    None when the build must run."""
+    try:
+        record = json.loads(record_path(settings).read_text())
+    except (OSError, ValueError):
+        return None
+    if record.get("inputs") != json.loads(json.dumps(inputs(settings, dbt_args))):
+        return None
+    if record.get("snapshots") != table_snapshots(settings):
+        return None
+    return record.get("built_at")
+
+
+def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = False,
+          always: bool = False, unit_tests: bool = False, log=None) -> Build:
+    """Run the production `dbt build` (plus `dbt_args`) unless nothing changed.
+
+    always: run even when nothing changed; unit_tests: run them too (as CI does).
+    """
+    args = ["build", *([] if unit_tests else PRODUCTION_ARGS),
+            *(["--full-refresh"] if full_refresh else []), *dbt_args]
+    # a full refresh leaves the tables as an incremental build would: one record
+    key = [a for a in args if a != "--full-refresh"]
+    if not (full_refresh or always):
+        since = unchanged_since(settings, key)
+        if since is not None:
+            return Build(False, f"unchanged since the build of {since}")
+    record_path(settings).unlink(missing_ok=True)
+    dbt.run_dbt(args, settings, log=log)
+    remember(settings, key)
+    return Build(True, "full refresh" if full_refresh else
+                 "run on request" if always else "inputs changed or not recorded")
