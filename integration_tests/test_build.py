@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from scenario import Scenario, customer, reading, step
 
 from stedi import build, forget, s3
+from stedi.errors import StackError
 from stedi.settings import Settings
 
 A = "daily@example.com"
@@ -86,3 +88,33 @@ def test_a_change_to_any_project_file_changes_the_digest(tmp_path):
     (tmp_path / "macros" / "new_macro.sql").unlink()
     model.write_text(model.read_text().replace("\n-- changed\n", ""))
     assert build.project_digest(tmp_path) == before != changed
+
+
+def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, tmp_path):
+    """tests/trusted/test_step_trainer_trusted__attributed_through_phone.sql
+    reports a step reading whose customer's phone has no reading at that time,
+    and one whose serial number is not the customer's; never a correct one."""
+    sc = Scenario(stack, "attribution_test", tmp_path)
+    sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
+    sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
+    sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])
+    sc.load()
+    try:
+        sc.build("--full-refresh")
+        assert sc.count("step_trainer_trusted") == 1
+        sc.query("""insert into {step_trainer_trusted}
+            select 'no-phone-reading', customer_id, serial_number, 7000, sensor_reading_at,
+                   distance_from_object, landing_file_modified_at, loaded_at
+            from {step_trainer_trusted}
+            union all
+            select 'not-their-serial', customer_id, 's-2', sensor_reading_epoch_ms,
+                   sensor_reading_at, distance_from_object, landing_file_modified_at, loaded_at
+            from {step_trainer_trusted}""")
+        with pytest.raises(StackError):
+            sc.dbt("test", "--select", "test_step_trainer_trusted__attributed_through_phone")
+        results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
+                             .read_text())["results"]
+        assert [(r["status"], r["failures"]) for r in results
+                if r["unique_id"].startswith("test.")] == [("fail", 2)]
+    finally:
+        sc.drop()

@@ -3,20 +3,38 @@
 -- (serial numbers alone were reused by the fulfilment site). The rule is
 -- restated here on purpose, apart from macros/phone_owners.sql, so that a
 -- mistake in the macro cannot pass its own test. An incremental build checks
--- the rows it wrote (macros/written_in_this_build.sql).
+-- the rows it wrote (macros/written_in_this_build.sql). The phone readings are
+-- joined from the tested rows (no correlated subquery under an OR), so an
+-- incremental build reads only the phone readings of the customers it wrote.
+with steps as (
+    select
+        step_trainer_reading_id,
+        customer_id,
+        serial_number,
+        sensor_reading_epoch_ms
+    from {{ ref('step_trainer_trusted') }}
+    where {{ written_in_this_build('loaded_at') }}
+),
+
+phone_at_step_time as (
+    select distinct
+        phone.customer_id,
+        phone.reading_epoch_ms
+    from {{ ref('accelerometer_trusted') }} as phone
+    inner join steps
+        on
+            phone.customer_id = steps.customer_id
+            and phone.reading_epoch_ms = steps.sensor_reading_epoch_ms
+)
+
 select steps.step_trainer_reading_id
-from {{ ref('step_trainer_trusted') }} as steps
+from steps
 left join {{ ref('customers_curated') }} as customers
     on steps.customer_id = customers.customer_id
+left join phone_at_step_time
+    on
+        steps.customer_id = phone_at_step_time.customer_id
+        and steps.sensor_reading_epoch_ms = phone_at_step_time.reading_epoch_ms
 where
-    {{ written_in_this_build('steps.loaded_at') }}
-    and (
-        customers.serial_number is distinct from steps.serial_number
-        or not exists (
-            select 1
-            from {{ ref('accelerometer_trusted') }} as phone
-            where
-                phone.customer_id = steps.customer_id
-                and phone.reading_epoch_ms = steps.sensor_reading_epoch_ms
-        )
-    )
+    customers.serial_number is distinct from steps.serial_number
+    or phone_at_step_time.customer_id is null
