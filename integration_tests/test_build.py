@@ -19,12 +19,19 @@ A = "daily@example.com"
 ARGS = ["--vars", json.dumps({"expectations_dataset": "none"})]
 
 
-def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
-    sc = Scenario(stack, "daily_build", tmp_path)
+def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
+    """A loaded scenario: customer A (serial s-1) consents; one phone reading and
+    one Step Trainer reading at 5,000."""
+    sc = Scenario(stack, name, tmp_path)
     sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
     sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
     sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])
     sc.load()
+    return sc
+
+
+def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
+    sc = _one_consenting_customer(stack, "daily_build", tmp_path)
     try:
         assert build.build(sc.settings, ARGS, full_refresh=True).ran
         # the production build ran no unit test, and every data test
@@ -94,11 +101,7 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
     """tests/trusted/test_step_trainer_trusted__attributed_through_phone.sql
     reports a step reading whose customer's phone has no reading at that time,
     and one whose serial number is not the customer's; never a correct one."""
-    sc = Scenario(stack, "attribution_test", tmp_path)
-    sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
-    sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
-    sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])
-    sc.load()
+    sc = _one_consenting_customer(stack, "attribution_test", tmp_path)
     try:
         sc.build("--full-refresh")
         assert sc.count("step_trainer_trusted") == 1

@@ -258,9 +258,8 @@ def _bench_settings(settings: Settings) -> Settings:
 
 def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path) -> dict:
     bench = _bench_settings(settings)
-    # the production build (build.PRODUCTION_ARGS: no unit tests), every data test
-    args = ["build", *build.PRODUCTION_ARGS, *(["--full-refresh"] if full_refresh else []),
-            *DBT_ARGS]
+    # the production build (no unit tests), every data test
+    args = build.dbt_build_args(DBT_ARGS, full_refresh=full_refresh)
     trino = TrinoService(settings)
     load_before = _loadavg()
     since = time.time()
@@ -398,7 +397,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         idle = dbt_build(settings, full_refresh=False, log_file=log_file)
         _log(f"  {idle['wall_s']:.1f}s (load {idle['loadavg_before']})")
         # ... and as `stedi build` runs it: nothing it reads changed, no dbt run
-        build.remember(bench, ["build", *build.PRODUCTION_ARGS, *DBT_ARGS])
+        build.remember(bench, build.dbt_build_args(DBT_ARGS))
         start = time.monotonic()
         skipped = build.build(bench, DBT_ARGS)
         idle["skipped_build_s"] = time.monotonic() - start

@@ -68,15 +68,8 @@ def record_path(settings: Settings) -> Path:
 
 def input_objects(settings: Settings) -> list[list]:
     """[key, ETag, size, modified time] of every input object, sorted by key."""
-    client = s3.client(settings)
-    found = []
-    for prefix in INPUT_PREFIXES:
-        for page in client.get_paginator("list_objects_v2").paginate(
-            Bucket=settings.bucket, Prefix=prefix
-        ):
-            found += [[o["Key"], o["ETag"], o["Size"], o["LastModified"].isoformat()]
-                      for o in page.get("Contents", [])]
-    return sorted(found)
+    return sorted([o["Key"], o["ETag"], o["Size"], o["LastModified"].isoformat()]
+                  for prefix in INPUT_PREFIXES for o in s3.list_objects(settings, prefix))
 
 
 def project_digest(project_dir: Path) -> str:
@@ -145,16 +138,22 @@ def unchanged_since(settings: Settings, dbt_args: list[str]) -> str | None:
     return record.get("built_at")
 
 
+def dbt_build_args(dbt_args=(), *, full_refresh: bool = False,
+                   unit_tests: bool = False) -> list[str]:
+    """The dbt command line of the production build (the bench times the same)."""
+    return ["build", *([] if unit_tests else PRODUCTION_ARGS),
+            *(["--full-refresh"] if full_refresh else []), *dbt_args]
+
+
 def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = False,
           always: bool = False, unit_tests: bool = False, log=None) -> Build:
     """Run the production `dbt build` (plus `dbt_args`) unless nothing changed.
 
     always: run even when nothing changed; unit_tests: run them too (as CI does).
     """
-    args = ["build", *([] if unit_tests else PRODUCTION_ARGS),
-            *(["--full-refresh"] if full_refresh else []), *dbt_args]
+    args = dbt_build_args(dbt_args, full_refresh=full_refresh, unit_tests=unit_tests)
     # a full refresh leaves the tables as an incremental build would: one record
-    key = [a for a in args if a != "--full-refresh"]
+    key = dbt_build_args(dbt_args, unit_tests=unit_tests)
     if not (full_refresh or always):
         since = unchanged_since(settings, key)
         if since is not None:

@@ -32,11 +32,16 @@ def ensure_bucket(settings: Settings) -> None:
         s3.create_bucket(Bucket=settings.bucket)
 
 
-def list_keys(settings: Settings, prefix: str) -> list[str]:
+def list_objects(settings: Settings, prefix: str) -> list[dict]:
+    """Every object under `prefix` as list_objects_v2 gives it (Key, ETag, Size, ...)."""
     s3 = client(settings)
-    keys = []
+    objects = []
     for page in s3.get_paginator("list_objects_v2").paginate(
         Bucket=settings.bucket, Prefix=prefix
     ):
-        keys += [obj["Key"] for obj in page.get("Contents", [])]
-    return keys
+        objects += page.get("Contents", [])
+    return objects
+
+
+def list_keys(settings: Settings, prefix: str) -> list[str]:
+    return [obj["Key"] for obj in list_objects(settings, prefix)]
