@@ -1,4 +1,4 @@
-"""Consent over time: strict mode, withdrawal (incremental tables included),
+"""Consent over time: strict mode, withdrawal (incremental builds included),
 physical purge of Iceberg history, and a dataset where nobody consents."""
 
 from __future__ import annotations
@@ -215,8 +215,7 @@ def test_incremental_runs_follow_a_serial_gaining_and_losing_a_second_owner(shar
 def test_incremental_runs_follow_a_customer_moving_to_another_serial(stack, tmp_path):
     """A customer's newer record names another serial number (same consent):
     readings of the old serial are no longer theirs, readings of the new one
-    are. The unit of change is the serial number, and a changed customer
-    changes every serial their records name (docs/incremental.md)."""
+    are, in the incremental run as in a full refresh."""
     sc = Scenario(stack, "moved_serial", tmp_path)
     sc.write("customer", "customer-1.json", [customer(A, serial="s-x", consent=5_000)])
     sc.write("accelerometer", "accel-1.json", [reading(A, 6_000)])

@@ -1,9 +1,13 @@
 {#
-    Why: a landing file delivered again under the same name (`stedi load`
-    replaces changed files) carries a newer modified time, so the next
-    incremental run parses it again. Its earlier lines must go first or they
-    would be counted twice. The pre-hook of every typed landing table (folder
-    config in dbt_project.yml); nothing on a full refresh.
+    Why: a typed landing table holds the lines of the landing files as they are
+    now. A file delivered again under the same name (`stedi load` replaces a
+    changed file, `stedi forget` rewrites one) or removed no longer holds the
+    lines parsed from it, so before an incremental run this pre-hook deletes
+    the lines of every file whose name and modified time are not in landing
+    any more; the run then parses the files the table lacks
+    (new_landing_files). The pre-hook of every typed landing table (folder
+    config in dbt_project.yml); nothing on a full build. The subquery reads
+    landing only, never the table it deletes from (docs/athena.md).
     Argument: relation (the typed table). Its landing source is the one
     `landing` source the model reads (it may also read the `privacy` source).
 #}
@@ -19,9 +23,9 @@
                 ~ landing | length) }}
         {%- endif %}
     delete from {{ relation }}
-    where source_file in (
-        select "$path" from {{ source(*landing[0]) }}
-        where {{ new_landing_files() }}
+    where source_file || '|' || cast(source_file_modified_at as varchar) not in (
+        select "$path" || '|' || cast({{ to_utc_timestamp('"$file_modified_time"') }} as varchar)
+        from {{ source(*landing[0]) }}
     )
     {%- endif %}
 {%- endmacro %}

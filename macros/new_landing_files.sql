@@ -1,13 +1,15 @@
 {#
-    Why: a typed landing table is appended to, not rebuilt: an incremental run
-    parses only the landing files modified after the newest file it holds. The
-    predicate is on the hidden column itself, against a constant, so the engine
-    skips the older files without reading them.
-    Use as the where clause over a landing source (true on a full refresh).
+    Why: a typed landing table is appended to, file by file: an incremental
+    run parses only the landing files the table does not hold yet (new files,
+    and files delivered again, whose earlier lines
+    delete_redelivered_landing_lines has just removed). True on a full build,
+    and in an offline compile (`dbt compile --no-introspect`, the Athena check
+    in CI), which cannot ask whether the table exists.
+    Use as the where clause over a landing source.
 #}
 {% macro new_landing_files() -%}
-    {%- if is_incremental() -%}
-        "$file_modified_time" > {{ incremental_watermark('source_file_modified_at', with_time_zone=true) }}
+    {%- if flags.INTROSPECT is not false and is_incremental() -%}
+        "$path" not in (select parsed.source_file from {{ this }} as parsed)
     {%- else -%}
         true
     {%- endif -%}

@@ -2,8 +2,8 @@
 -- the reason the line is rejected (null when usable). No line is dropped here.
 -- `user` and `timestamp` are reserved words: renamed to email / reading_epoch_ms.
 -- Incremental (folder config in dbt_project.yml): a run parses only the landing
--- files modified since the newest file the table holds (a file delivered again
--- replaces its earlier lines).
+-- files the table does not hold yet (a file delivered again replaces its earlier
+-- lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
 -- A line is read by a guarded cast to a row where that provably reads it as the
