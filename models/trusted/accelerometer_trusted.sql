@@ -22,8 +22,8 @@ lines as (
         on landing.email_key = customers.email
     where
         landing.rejection_reason is null
-        and {{ 'landing.reading_epoch_ms >= customers.share_with_research_epoch_ms'
-               if var('strict_consent') else 'true' }}
+        and not {{ is_before_research_consent('landing.reading_epoch_ms',
+                                              'customers.share_with_research_epoch_ms') }}
 )
 
 select

@@ -1,6 +1,6 @@
 -- One row per distinct step-trainer reading attributed to one customers_curated
 -- customer: the reading's serial number is the customer's, and the customer's
--- phone has a reading at the same timestamp (macros/phone_owners.sql). Serial
+-- phone has a reading at the same timestamp (the phone_owners macro). Serial
 -- numbers were reused by the fulfilment site, so a reading that would fit two
 -- customers is left out.
 with readings as (

@@ -1,7 +1,7 @@
 -- Assert that every step_trainer_trusted reading belongs to a customer whose
 -- serial number it carries and whose phone has a reading at the same timestamp
 -- (serial numbers alone were reused by the fulfilment site). The rule is
--- restated here on purpose, apart from macros/phone_owners.sql, so that a
+-- restated here on purpose, apart from the phone_owners macro, so that a
 -- mistake in the macro cannot pass its own test. The phone readings are
 -- joined from the tested rows (no correlated subquery under an OR).
 with steps as (
