@@ -80,7 +80,6 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
             reached.add(macro)
             todo += manifest["macros"].get(macro, {}).get("depends_on", {}).get("macros", [])
     live_only = {
-        "macro.stedi.incremental_watermark": "incremental runs only: reads the table",
         "macro.stedi.forget_customer": "a run-operation (stedi forget)",
         "macro.stedi.forget_delete_statement": "called by forget_customer",
     }

@@ -126,7 +126,7 @@ def test_reconciliation_test_fails_when_a_trusted_row_has_no_landing_line(bad):
     try:
         bad.query(f"insert into {table} select accelerometer_reading_id || 'x', customer_id,"
                   f" reading_epoch_ms + 1, reading_at, x, y, z, consent_version,"
-                  f" landing_file_modified_at, loaded_at from {table} limit 1")
+                  f" landing_file_modified_at from {table} limit 1")
         with pytest.raises(StackError, match="every_line_accounted_for"):
             bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
     finally:

@@ -45,16 +45,11 @@
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
         'sql': preflight_iceberg_ctas(source, table_location ~ 'preflight_consenting/',
-            "select 'a' as customer_id, cast(1 as bigint) as share_with_research_epoch_ms"),
+            "select 'a' as customer_id"),
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'DELETE ... NOT IN (uncorrelated subquery)',
         'sql': 'delete from ' ~ typed ~ ' where customer_id not in (select consenting.customer_id from '
             ~ source ~ ' as consenting) and customer_id = \'c\'', 'cleanup': false}) -%}
-    {%- do steps.append({'feature': 'MERGE ... WHEN MATCHED THEN DELETE',
-        'sql': 'merge into ' ~ typed ~ ' as held using (select consenting.customer_id, '
-            ~ 'consenting.share_with_research_epoch_ms from ' ~ source ~ ' as consenting) as consenting '
-            ~ 'on held.customer_id = consenting.customer_id and held.reading_id < '
-            ~ 'consenting.share_with_research_epoch_ms when matched then delete', 'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
         'sql': 'select count(*) from ' ~ iceberg_metadata_table(typed, 'snapshots'), 'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
