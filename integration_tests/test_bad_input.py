@@ -178,7 +178,7 @@ def odd_lines(stack, tmp_path_factory):
          ).encode()
     )
     sc.write("accelerometer", "accel-1.json", [
-        reading(ODD_PLAIN, 1_000),
+        json.dumps(reading(ODD_PLAIN, 1_000)) + "\r",              # ends in \r\n
         json.dumps(reading(ODD_PLAIN, 2_000)) + "\x01",
         json.dumps(reading(ODD_PLAIN, 3_000)) + "\r" + json.dumps(reading(ODD_PLAIN, 4_000)),
     ])
@@ -212,7 +212,8 @@ def test_a_line_with_a_raw_0x01_byte_is_rejected_whole(odd_lines):
 def test_a_lone_carriage_return_ends_a_line(odd_lines):
     """Hadoop's LineReader (Athena) and Trino's text reader both end a line at
     \\n, \\r\\n or a lone \\r, like Python's universal newlines: the split record
-    is two malformed lines, and two records split by \\r are two good lines."""
+    is two malformed lines, two records split by \\r are two good lines, and a
+    line ending in \\r\\n is one line without the \\r."""
     sc = odd_lines
     assert sc.count("customer_landing") == 5
     halves = sc.query("select raw_line from {customer_landing_rejected}"
@@ -220,7 +221,8 @@ def test_a_lone_carriage_return_ends_a_line(odd_lines):
     assert len(halves) == 1  # the second half names the email, the first does not
     # the two halves and the `\N` line
     assert sc.count("customer_landing_rejected", "rejection_reason = 'malformed_json'") == 3
-    assert sc.count("accelerometer_landing") == 4
+    assert sc.count("accelerometer_landing") == 4  # \r\n ends one line, not two
+    assert sc.count("accelerometer_landing", "raw_line like '%' || chr(13)") == 0
     assert sc.count("accelerometer_trusted") == 3  # 1000, 3000, 4000: the \r split both
 
 
