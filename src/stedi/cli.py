@@ -1,6 +1,7 @@
 """`stedi`: the command line for the local lakehouse.
 
-    stedi stack up | down | status     the local Trino + MinIO stack
+    stedi stack up | down | status     the local stack: MinIO, PostgreSQL + Hive
+                                       Metastore (the catalog), Trino
     stedi load [--data-dir DIR]        upload a landing folder to MinIO
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build (skipped when nothing
