@@ -90,11 +90,10 @@ def test_every_kind_of_statement_is_rendered(rendered, athena_compiled):
     external = sum(s["source_name"] in ("landing", "privacy") for s in sources)
     assert kinds["on-run-start"] == external >= 3, kinds  # one external table per source
     assert kinds["hook"] >= 1, kinds
-    # No model runs a query while it compiles, but for the forgotten-customer
-    # screen of two typed landing tables (is_forgotten_customer reads the registry).
+    # No model runs a query while it compiles: the requests to be forgotten are
+    # read by the typed landing models' own query (is_forgotten_customer).
     queried = {s["origin"] for s in rendered if s["kind"].endswith("(query)")}
-    assert queried <= {"model.stedi.customer_landing_typed",
-                       "model.stedi.accelerometer_landing_typed"}, queried
+    assert queried == set(), queried
     assert kinds["pre-flight"] >= 10, kinds
     origins = {s["origin"].split()[1] for s in rendered if s["kind"] == "run-operation"}
     assert origins == {"purge_iceberg_history", "check_iceberg_purged"}
