@@ -9,7 +9,7 @@
 #}
 {% macro new_landing_files() -%}
     {%- if flags.INTROSPECT is not false and is_incremental() -%}
-        "$path" not in (select parsed.source_file from {{ this }} as parsed)
+        "$path" not in (select distinct parsed.source_file from {{ this }} as parsed)
     {%- else -%}
         true
     {%- endif -%}

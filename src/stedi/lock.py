@@ -48,6 +48,8 @@ LEASE = float(os.environ.get("STEDI_LOCK_LEASE_SECONDS", "120"))
 # How long a command waits for the lock before it gives up.
 WAIT = float(os.environ.get("STEDI_LOCK_WAIT_SECONDS", "7200"))
 POLL = 1.0
+# The locks this process holds: lock key -> the holding thread.
+_held: dict[str, int] = {}
 
 
 def key(settings: Settings) -> str:
@@ -112,8 +114,11 @@ def hold(settings: Settings, holder: str, wait: float | None = None,
          client=None) -> Iterator[None]:
     """Hold the lakehouse's lock for the block; wait for it (up to `wait` s).
     client: the S3 client (default: the local stack's MinIO)."""
-    if os.environ.get("STEDI_LOCK_HELD") == key(settings):
-        yield                                  # a child of the holder (stedi locked --)
+    name = key(settings)
+    holder_thread = _held.get(name)
+    if holder_thread == threading.get_ident() or (
+            holder_thread is None and os.environ.get("STEDI_LOCK_HELD") == name):
+        yield        # held already: by this thread, or by the parent process (stedi locked --)
         return
     if client is None:
         client = s3.client(settings)
@@ -150,14 +155,18 @@ def hold(settings: Settings, holder: str, wait: float | None = None,
     renewer = threading.Thread(target=renew, name="stedi-lock", daemon=True)
     renewer.start()
     previous = os.environ.get("STEDI_LOCK_HELD")
-    os.environ["STEDI_LOCK_HELD"] = key(settings)
+    os.environ["STEDI_LOCK_HELD"] = name      # for child processes (dbt, stedi locked --)
+    _held[name] = threading.get_ident()
     try:
         yield
     finally:
         stop.set()
         renewer.join()
+        del _held[name]
         if previous is None:
             os.environ.pop("STEDI_LOCK_HELD", None)
+        else:
+            os.environ["STEDI_LOCK_HELD"] = previous
         found = current(settings, client)
         if found is not None and found[1] == state["etag"]:
             client.delete_object(Bucket=settings.bucket, Key=key(settings))
