@@ -16,8 +16,11 @@ build sends.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +54,49 @@ def check_athena_environment() -> None:
     results = os.environ["STEDI_ATHENA_RESULTS"]
     if not results.startswith("s3://"):
         raise StackError(f"STEDI_ATHENA_RESULTS must be an s3:// location, not {results!r}")
+
+
+@contextmanager
+def dbt_session(project_dir: Path, target: str, env: dict[str, str]):
+    """dbt parsed for `target` in this process, connection-free: yields
+    (manifest, adapter, config). `env` replaces the AWS/STEDI variables for the
+    duration (the profile reads them); nothing connects unless a caller does.
+    (Also used by the offline renderer, integration_tests/athena_render.py.)"""
+    from dbt.adapters.factory import FACTORY
+    from dbt.cli.main import dbtRunner
+
+    saved = dict(os.environ)
+    work = Path(tempfile.mkdtemp(prefix="stedi-dbt-session-"))
+    try:
+        os.environ.update(env)
+        (work / "profiles").mkdir()
+        shutil.copyfile(project_dir / "profiles.yml.example", work / "profiles" / "profiles.yml")
+        os.environ["DBT_PROFILES_DIR"] = str(work / "profiles")
+        parsed = dbtRunner().invoke(
+            ["parse", "--project-dir", str(project_dir), "--target", target,
+             "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+             "--quiet"])
+        if not parsed.success:
+            raise StackError(f"dbt parse --target {target} failed: {parsed.exception}")
+        adapter = FACTORY.adapters[
+            "athena" if target == "athena" else next(iter(FACTORY.adapters))]
+        yield parsed.result, adapter, adapter.config
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def call_macro(session, name: str, **kwargs):
+    """Call a macro in `session` (from dbt_session) and return its value: the
+    project's own, else dbt's or the adapter's (e.g. create_schema)."""
+    from dbt.context.providers import generate_runtime_macro_context
+
+    manifest, _, config = session
+    macro = manifest.macros.get(f"macro.stedi.{name}") or manifest.find_macro_by_name(
+        name, config.project_name, None)
+    ctx = generate_runtime_macro_context(macro, config, manifest, macro.package_name)
+    return ctx[name](**kwargs)
 
 
 class _AthenaRunner:
@@ -117,8 +163,6 @@ class _TrinoRunner:
 
 def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[Step]:
     """Run the pre-flight on `target` ('athena' or 'local'); returns every step."""
-    from stedi import athena
-
     if target == "athena":
         check_athena_environment()
         env = {}
@@ -134,9 +178,9 @@ def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[S
                  f"{os.environ.get('STEDI_AWS_REGION')}" if target == "athena"
                  else settings.trino_url)
         raise StackError(f"cannot reach {where}: {exc}") from exc
-    with athena.dbt_session(project_dir, "athena" if target == "athena" else "local",
+    with dbt_session(project_dir, "athena" if target == "athena" else "local",
                             env) as session:
-        plan = athena.call_macro(
+        plan = call_macro(
             session, "preflight_statements", schema=schema,
             landing_location=f"s3://{runner.bucket}/{prefix}/landing/",
             table_location=f"s3://{runner.bucket}/{prefix}/tables/")

@@ -1,41 +1,50 @@
-"""Every statement the project can send to Athena, rendered offline.
+"""Every statement the project can send to Athena, rendered offline: a
+development tool (CI and a reviewer), not part of the product.
+
+    python integration_tests/athena_render.py [--out target/athena] [--forget-requests N]
 
 No AWS account is reachable from here, so what Athena would receive is
 rendered by dbt itself, for the athena target, without a connection: dbt
 parses the project, then this module compiles every model, test and hook and
-calls every run-operation, in two situations:
+calls every run-operation, in the situations the documented Athena commands
+(docs/athena.md) meet:
 
-    first build   nothing exists yet: model bodies as a full build
-    daily run     every model exists: model bodies as an incremental run, their
-                  pre/post-hooks, the run-operations (purge, purge check)
+    first build   nothing exists yet: `create schema` for each Glue database,
+                  model bodies as a full build
+    daily run     every model exists: model bodies as an incremental run
+                  (is_incremental() true, the watermark a real timestamp), their
+                  pre/post-hooks, the run-operations (purge, purge check,
+                  forget_customer), with `--forget-requests` erasure requests
+                  recorded (default 3), so the branch taken once requests exist
+                  is rendered
+
+dbt unit tests are not rendered: every documented Athena command excludes them
+(`--exclude-resource-type unit_test`; test_athena_statements.py checks the
+docs), so Athena never receives their SQL.
 
 dbt-athena's connection is replaced by a *recorder*: it never connects; it
 writes down each statement a macro sends and answers it with one fixed row
-(a count of 1, a file list of one file, an empty watermark), so that every
-branch that sends a statement is taken. What the recorder answers is not
-checked, only what it was sent: this renders, it tests nothing about Athena.
-Statements that dbt-athena's materializations generate themselves (the CTAS
-wrapper, MERGE for incremental models, renames, Glue calls) are dbt-athena's
-and are not rendered here (docs/athena.md lists them with their sources).
-
-    >>> statements = render(project_dir)
-    >>> write(statements, project_dir / "target" / "athena" / "statements.sql")
-
-`stedi athena-render` writes target/athena/statements.sql; the CI test
-integration_tests/test_athena_statements.py checks every statement in it.
+(a count of 1, a file list of one file, a watermark timestamp, N request ids),
+so that every branch that sends a statement is taken. What the recorder
+answers is not checked, only what it was sent: this renders, it tests nothing
+about Athena. Statements that dbt-athena's materializations generate
+themselves (the CTAS wrapper, MERGE for incremental models, renames, Glue
+calls) are dbt-athena's and are not rendered here (docs/athena.md lists them
+with their sources).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import hashlib
 import os
-import shutil
-import tempfile
+import sys
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from stedi.errors import StackError
+from stedi.preflight import call_macro, dbt_session
 
 # Placeholder account values: the renderer needs the profile to render, never
 # an account. Anything the user exported for a real run is ignored here.
@@ -50,10 +59,26 @@ OFFLINE_ENV = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
 }
 
+# Athena's cap on one statement: "262,144 bytes", not adjustable (AWS:
+# https://docs.aws.amazon.com/athena/latest/ug/service-limits.html). A model
+# body must leave room for dbt-athena's CTAS/MERGE wrapper and dbt's query
+# comment around it: WRAPPER_BYTES is that room (the wrapper is the column
+# list and a few clauses; 16 KiB is ample for this project's widest model).
+ATHENA_QUERY_BYTES = 262_144
+WRAPPER_BYTES = 16_384
+
+# The erasure request a rendered forget_customer erases (the SHA-256 of an
+# example address, as `stedi forget` computes it) and the Step Trainer
+# readings attributed to that person.
+FORGET_ID = hashlib.sha256(b"forget.me@example.org").hexdigest().upper()
+FORGET_READINGS = [["SN-RENDER-1", 1700000000000], ["SN-RENDER-1", 1700000001000]]
+
 # Run-operations a user runs (docs/athena.md); rendered as run in earnest.
 RUN_OPERATIONS = [
     ("purge_iceberg_history", {"dry_run": False}),
     ("check_iceberg_purged", {}),
+    ("forget_customer", {"customer_sha256": FORGET_ID, "step_readings": FORGET_READINGS,
+                         "dry_run": False}),
 ]
 
 
@@ -68,17 +93,22 @@ PREFLIGHT_ARGS = {"schema": "stedi_preflight",
 
 @dataclass(frozen=True)
 class Statement:
-    kind: str     # model full|incremental, hook, on-run-start, run-operation, test, pre-flight
+    kind: str     # create schema, model full|incremental, hook, on-run-start,
+                  # run-operation, test, pre-flight
     origin: str   # the node or macro that sends it
     sql: str
 
 
 class _Recorder:
-    """Stands in for the Athena connection: records, answers one fixed row."""
+    """Stands in for the Athena connection: records, answers one fixed row
+    (the erasure registry: `requests` request ids)."""
 
-    def __init__(self):
+    def __init__(self, requests: int):
         self.sent: list[tuple[str, str]] = []  # (sql, how: query | more_runs op)
         self.relations_exist = False
+        self.request_ids = [FORGET_ID] + [
+            hashlib.sha256(f"request-{i}@example.org".encode()).hexdigest().upper()
+            for i in range(1, requests)][:requests]
 
     def execute(self, sql, auto_begin=False, fetch=False, limit=None):
         import agate
@@ -92,7 +122,12 @@ class _Recorder:
         elif "count(" in lowered or "$snapshots" in lowered:
             table = agate.Table([[1]], ["n"])
         elif lowered.lstrip().startswith("select max("):
-            table = agate.Table([[None]], ["watermark"], [agate.Text()])
+            # the table holds rows: the watermark branch with a real value
+            table = agate.Table([[datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)]],
+                                ["watermark"], [agate.DateTime()])
+        elif "customer_id" in lowered and "forgotten_customers" in lowered:
+            table = agate.Table([[i] for i in self.request_ids], ["customer_id"],
+                                [agate.Text()])
         else:
             table = agate.Table([["0"]], ["value"], [agate.Text()])
         return AdapterResponse(_message="rendered"), table
@@ -112,48 +147,30 @@ def _statements(text: str, separator: str | None = None) -> list[str]:
     return [p.strip().removesuffix(";").strip() for p in parts if p.strip()]
 
 
-@contextmanager
-def dbt_session(project_dir: Path, target: str, env: dict[str, str]):
-    """dbt parsed for `target` in this process, connection-free: yields
-    (manifest, adapter, config). `env` replaces the AWS/STEDI variables for the
-    duration (the profile reads them); nothing connects unless a caller does."""
-    from dbt.adapters.factory import FACTORY
-    from dbt.cli.main import dbtRunner
+class _AsRun:
+    """dbt's flags as a `dbt build` sees them (WHICH=build), for a macro that
+    only renders under parse/compile (create_landing_tables)."""
 
-    saved = dict(os.environ)
-    work = Path(tempfile.mkdtemp(prefix="stedi-dbt-session-"))
-    try:
-        os.environ.update(env)
-        (work / "profiles").mkdir()
-        shutil.copyfile(project_dir / "profiles.yml.example", work / "profiles" / "profiles.yml")
-        os.environ["DBT_PROFILES_DIR"] = str(work / "profiles")
-        parsed = dbtRunner().invoke(
-            ["parse", "--project-dir", str(project_dir), "--target", target,
-             "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-             "--quiet"])
-        if not parsed.success:
-            raise StackError(f"dbt parse --target {target} failed: {parsed.exception}")
-        adapter = FACTORY.adapters[
-            "athena" if target == "athena" else next(iter(FACTORY.adapters))]
-        yield parsed.result, adapter, adapter.config
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        shutil.rmtree(work, ignore_errors=True)
+    def __init__(self, flags):
+        self._flags = flags
+
+    def __getattr__(self, name):
+        return "build" if name == "WHICH" else getattr(self._flags, name)
 
 
-def call_macro(session, name: str, **kwargs):
-    """Call a project macro in `session` (from dbt_session) and return its value."""
+def _call_as_build(session, name: str):
     from dbt.context.providers import generate_runtime_macro_context
 
     manifest, _, config = session
     macro = manifest.macros[f"macro.stedi.{name}"]
     ctx = generate_runtime_macro_context(macro, config, manifest, macro.package_name)
-    return ctx[name](**kwargs)
+    ctx["flags"] = _AsRun(ctx["flags"])
+    return ctx[name]()
 
 
-def render(project_dir: Path) -> list[Statement]:
-    """All statements, rendered offline for the athena target."""
+def render(project_dir: Path, requests: int = 3) -> list[Statement]:
+    """All statements, rendered offline for the athena target, with `requests`
+    erasure requests recorded in the registry."""
     from dbt.clients.jinja import get_rendered
     from dbt.compilation import Compiler
     from dbt.context.providers import generate_runtime_model_context
@@ -162,11 +179,13 @@ def render(project_dir: Path) -> list[Statement]:
     env.update({k: "" for k in os.environ if k.startswith("AWS_") and k not in OFFLINE_ENV})
     with dbt_session(project_dir, "athena", env) as session:
         manifest, adapter, config = session
-        recorder = _Recorder()
+        manifest.build_flat_graph()  # `graph`, which forget_customer reads
+        recorder = _Recorder(requests)
         adapter.execute = recorder.execute
         adapter.run_operation_with_potential_multiple_runs = recorder.more_runs
-        adapter.create_schema = lambda relation: recorder.sent.append(
-            (f"create schema if not exists {relation.render_hive()}", "query"))
+        adapter.add_lf_tags_to_database = lambda relation: None  # a Lake Formation API call
+        # A landing table declared with other columns: the hook's drop branch.
+        adapter.get_columns_in_relation = lambda relation: []
 
         def get_relation(database, schema, identifier):
             if not recorder.relations_exist:
@@ -183,6 +202,13 @@ def render(project_dir: Path) -> list[Statement]:
                                  else kind, origin, sql) for sql, how in recorder.take())
 
         nodes = sorted(manifest.nodes.values(), key=lambda n: n.unique_id)
+        # dbt run/build creates each selected node's schema that Glue lacks,
+        # with the adapter's own create_schema macro (athena__create_schema).
+        for database, schema in sorted({(n.database, n.schema) for n in nodes
+                                        if n.resource_type in ("model", "seed")}):
+            call_macro(session, "create_schema", relation=adapter.Relation.create(
+                database=database, schema=schema))
+            recorded("create schema", f"dbt build: schema {schema}")
         for mode, exist in (("full", False), ("incremental", True)):
             recorder.relations_exist = exist
             for node in nodes:
@@ -200,12 +226,12 @@ def render(project_dir: Path) -> list[Statement]:
                         out.extend(Statement("hook", f"{node.unique_id} {hook_kind} ({mode})", s)
                                    for s in _statements(sql))
         recorder.relations_exist = True
+        # on-run-start as a build runs it (compiling only renders its DDL):
+        # its schemas, the drop of a table declared with other columns, the DDL.
+        _call_as_build(session, "create_landing_tables")
+        recorded("on-run-start", "on-run-start create_landing_tables()")
         for node in nodes:
-            if node.resource_type == "operation":
-                compiled = compiler.compile_node(node, manifest, {}, write=False)
-                out.extend(Statement("on-run-start", node.unique_id, s)
-                           for s in _statements(compiled.compiled_code, ";\n\n"))
-            elif node.resource_type == "test":
+            if node.resource_type == "test":
                 compiled = compiler.compile_node(node, manifest, {}, write=False)
                 recorded("test", node.unique_id)
                 out.extend(Statement("test", node.unique_id, s)
@@ -215,8 +241,13 @@ def render(project_dir: Path) -> list[Statement]:
             recorded("run-operation", f"run-operation {name} {kwargs}")
         if "macro.stedi.preflight_statements" in manifest.macros:
             steps = call_macro(session, "preflight_statements", **PREFLIGHT_ARGS)
-            out.extend(Statement("pre-flight", f"stedi athena-check: {step['feature']}",
-                                 step["sql"].strip()) for step in steps)
+            for step in steps:
+                if step.get("macro"):  # a project macro the pre-flight calls through dbt
+                    call_macro(session, step["macro"], **step["args"])
+                    recorded("pre-flight", f"stedi athena-check: {step['feature']}")
+                else:
+                    out.append(Statement("pre-flight", f"stedi athena-check: {step['feature']}",
+                                         step["sql"].strip()))
         return out
 
 
@@ -232,11 +263,35 @@ def write(statements: list[Statement], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.with_suffix(".json").write_text(json.dumps(
         [{"kind": s.kind, "origin": s.origin, "sql": s.sql} for s in statements], indent=1))
+    longest = max(statements, key=lambda s: len(s.sql.encode()))
     lines = ["-- Every statement this project can send to Athena, rendered offline",
-             "-- (stedi athena-render; see src/stedi/athena.py and docs/athena.md).",
+             "-- (integration_tests/athena_render.py; see docs/athena.md).",
+             (f"-- {len(statements)} statements; the longest {len(longest.sql.encode()):,}"
+              f" bytes ({longest.kind} | {longest.origin}); Athena's limit"
+              f" {ATHENA_QUERY_BYTES:,}."),
              "-- " + ", ".join(f"{kind}: {n}" for kind, n in sorted(counts(statements).items())),
              ""]
     for i, s in enumerate(statements, 1):
         lines += [f"-- [{i}] {s.kind} | {s.origin}", s.sql.rstrip() + ";", ""]
     path.write_text("\n".join(lines))
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="target/athena", help="folder for statements.sql/.json")
+    parser.add_argument("--forget-requests", type=int, default=3,
+                        help="erasure requests in the registry while rendering (default 3)")
+    args = parser.parse_args(argv)
+    project = Path(__file__).resolve().parents[1]
+    statements = render(project, args.forget_requests)
+    path = write(statements, Path(args.out) / "statements.sql")
+    for kind, n in sorted(counts(statements).items()):
+        longest = max(len(s.sql.encode()) for s in statements if s.kind == kind)
+        print(f"{kind:<26} {n:>5}  longest {longest:>8,} bytes")
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
