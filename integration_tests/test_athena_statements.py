@@ -61,7 +61,7 @@ def problems(sql: str, forms: list[dict]) -> list[str]:
     form, found = matched[0]["form"], []
     if form in HIVE_DDL and ('"' in text or "awsdatacatalog" in text):
         found.append("Hive DDL with double quotes or a catalog name")
-    if form in ("delete", "merge, delete matched rows"):
+    if form == "delete":
         target = text.split()[2]
         rest = text.split(target, 1)[1]
         if target in rest:
@@ -105,6 +105,10 @@ def test_every_kind_of_statement_is_rendered(rendered, athena_compiled):
     assert sum(h.startswith("create schema") for h in hook) >= 2, hook
     assert kinds["hook"] >= 1 and kinds["model incremental (query)"] >= 1, kinds
     assert kinds["pre-flight"] >= 10, kinds
+    # the pre-flight runs the project's purge check on its scratch table
+    checks = [normalised(s["sql"]) for s in rendered if s["kind"] == "pre-flight"
+              and "assert_iceberg_purged" in s["origin"]]
+    assert any("$snapshots" in c for c in checks) and any("$files" in c for c in checks), checks
     origins = {s["origin"].split()[1] for s in rendered if s["kind"] == "run-operation"}
     assert origins == {"purge_iceberg_history", "check_iceberg_purged", "forget_customer"}
     sent = [normalised(s["sql"]) for s in rendered if s["kind"] == "hook"]
@@ -257,3 +261,42 @@ def test_statements_parse_with_sqlfluff_athena_dialect(rendered, tmp_path):
     unparsable = [(Path(r["filepath"]).name, v["description"][:120]) for r in results
                   for v in r["violations"] if v["code"] in ("PRS", "TMP")]
     assert not unparsable, unparsable
+
+
+# The Glue actions each Hive DDL form needs (AWS: "Configure access to databases
+# and tables in the AWS Glue Data Catalog", fine-grained-access-to-glue-resources.html,
+# its examples of database- and table-level permissions: CREATE DATABASE needs
+# glue:CreateDatabase; DROP DATABASE glue:DeleteDatabase; CREATE TABLE
+# glue:CreateTable; DROP TABLE glue:DeleteTable; ALTER TABLE glue:UpdateTable).
+GLUE_ACTIONS = {
+    "create schema": {"CreateDatabase", "GetDatabase"},
+    "drop schema": {"DeleteDatabase", "GetDatabase"},  # no documented form: kept as a guard
+    "landing external table": {"CreateTable", "GetDatabase"},
+    "iceberg ctas (pre-flight)": {"CreateTable", "GetDatabase"},
+    "drop table": {"DeleteTable", "GetTable"},
+    "set iceberg table properties": {"UpdateTable", "GetTable"},
+}
+
+
+def _granted_glue_actions() -> set[str]:
+    """The Glue actions the documented dbt role is granted (docs/athena.md,
+    Permissions of the dbt role), without any granted only optionally."""
+    text = DOCS.read_text()
+    glue = text.split("- **Glue:**", 1)[1].split("\n- **", 1)[0]
+    glue = re.sub(r"\([^)]*\)", "", glue)  # "(`X` only if ...)": optional, not granted
+    return set(re.findall(r"`(\w+)`", glue))
+
+
+def test_the_documented_role_may_send_every_statement(rendered):
+    """Every Athena statement rendered (builds, run-operations and the
+    pre-flight) needs only Glue actions the documented policy grants."""
+    forms, granted = allowed_forms(), _granted_glue_actions()
+    assert {"CreateDatabase", "CreateTable", "DeleteTable", "UpdateTable"} <= granted, granted
+    assert {f["form"].lower() for f in forms} >= set(GLUE_ACTIONS) - {"drop schema"}
+    missing = {}
+    for s in rendered:
+        form = next(f["form"] for f in forms if f["pattern"].search(normalised(s["sql"])))
+        need = GLUE_ACTIONS.get(form.lower(), set()) - granted
+        if need:
+            missing[f"{s['kind']} {s['origin']}: {normalised(s['sql'])[:60]}"] = sorted(need)
+    assert not missing, missing
