@@ -300,3 +300,31 @@ def test_the_documented_role_may_send_every_statement(rendered):
         if need:
             missing[f"{s['kind']} {s['origin']}: {normalised(s['sql'])[:60]}"] = sorted(need)
     assert not missing, missing
+
+
+def _documented_lifecycle() -> dict:
+    text = DOCS.read_text()
+    block = text.split("<!-- lifecycle:start -->")[1].split("<!-- lifecycle:end -->")[0]
+    return json.loads(block.strip().removeprefix("```json").removesuffix("```"))
+
+
+def test_the_documented_lifecycle_rule_makes_an_erasure_physical():
+    """docs/athena.md's lifecycle rule is a valid PutBucketLifecycleConfiguration
+    body by the S3 API's own schema (botocore's service model, offline), covers
+    the whole bucket, and expires noncurrent versions after 1 day (the bound the
+    page states), delete markers, and incomplete uploads."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    config = _documented_lifecycle()
+    model = botocore.session.get_session().get_service_model("s3")
+    shape = model.operation_model("PutBucketLifecycleConfiguration").input_shape
+    report = ParamValidator().validate(
+        {"Bucket": "stedi-lake", "LifecycleConfiguration": config}, shape)
+    assert not report.has_errors(), report.generate_report()
+    [rule] = config["Rules"]
+    assert rule["Status"] == "Enabled" and rule["Filter"] == {"Prefix": ""}
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    assert rule["Expiration"] == {"ExpiredObjectDeleteMarker": True}
+    assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+    assert "2 days after the purge" in DOCS.read_text()
