@@ -147,7 +147,9 @@ def _documented_dbt_commands() -> list[str]:
     continuations) and in inline code."""
     text = DOCS.read_text()
     commands = []
-    for block in re.findall(r"```(?:bash)?\n(.*?)```", text, flags=re.DOTALL):
+    for language, block in re.findall(r"```(\w*)\n(.*?)```", text, flags=re.DOTALL):
+        if language not in ("", "bash"):
+            continue
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" #")[0].strip()
             if line.startswith("dbt "):
