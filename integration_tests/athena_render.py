@@ -251,6 +251,40 @@ def render(project_dir: Path, requests: int = 3) -> list[Statement]:
         return out
 
 
+# The Athena commands of docs/athena.md and what each sends: (command, kinds,
+# origin filter). `dbt debug` and `dbt docs generate` send no project SQL
+# (a connection test; Glue API calls for the catalog) and are not listed.
+TYPED = ("customer_landing_typed", "accelerometer_landing_typed", "step_trainer_landing_typed")
+COMMANDS = [
+    ("dbt build --target athena --exclude-resource-type unit_test",
+     ("create schema", "on-run-start", "model full", "model incremental",
+      "model incremental (query)", "hook", "test"), None),
+    ("dbt run --target athena --select <the three *_landing_typed>",
+     ("create schema", "on-run-start", "model full", "model incremental",
+      "model incremental (query)", "hook"), TYPED),
+    ("dbt run-operation purge_iceberg_history --args '{dry_run: false}' --target athena",
+     ("run-operation",), ("purge_iceberg_history",)),
+    ("dbt run-operation check_iceberg_purged --target athena", ("run-operation",),
+     ("check_iceberg_purged",)),
+    ("dbt run-operation forget_customer --target athena --args '{..., dry_run: false}'",
+     ("run-operation",), ("forget_customer",)),
+    ("stedi athena-check", ("pre-flight",), None),
+]
+
+
+def by_command(statements: list[Statement]) -> list[tuple[str, int, int]]:
+    """(command, statements it can send, the longest in bytes) for each
+    documented Athena command (a `--select` run: only its models' statements,
+    but all its schemas and on-run-start)."""
+    rows = []
+    for command, kinds, names in COMMANDS:
+        sent = [s for s in statements if s.kind in kinds and (
+            names is None or s.kind in ("create schema", "on-run-start")
+            or any(n in s.origin for n in names))]
+        rows.append((command, len(sent), max((len(s.sql.encode()) for s in sent), default=0)))
+    return rows
+
+
 def counts(statements: list[Statement]) -> Counter:
     return Counter(s.kind for s in statements)
 
@@ -289,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     for kind, n in sorted(counts(statements).items()):
         longest = max(len(s.sql.encode()) for s in statements if s.kind == kind)
         print(f"{kind:<26} {n:>5}  longest {longest:>8,} bytes")
+    print("\nby documented command (docs/athena.md):")
+    for command, n, longest in by_command(statements):
+        print(f"{n:>5}  longest {longest:>8,} bytes  {command}")
     print(path)
     return 0
 

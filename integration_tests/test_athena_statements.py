@@ -20,7 +20,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from athena_render import ATHENA_QUERY_BYTES, FORGET_ID, WRAPPER_BYTES
+from athena_render import (
+    ATHENA_QUERY_BYTES,
+    COMMANDS,
+    FORGET_ID,
+    WRAPPER_BYTES,
+    Statement,
+    by_command,
+)
 from conftest import REPO_ROOT
 from test_athena_compile import NOT_FUNCTIONS, SHARED_FUNCTIONS, TRINO_ONLY
 
@@ -183,6 +190,23 @@ def test_every_documented_athena_command_parses_and_skips_unit_tests(monkeypatch
             if "unit_test" not in excluded:
                 wrong.append(command)
     assert not wrong, f"runs dbt unit tests on Athena: {wrong}"
+
+
+def _what(command: str) -> str:
+    """`build`, `run`, or the run-operation's macro: what a command sends."""
+    words = command.split()
+    return words[2] if words[1] == "run-operation" else words[1]
+
+
+def test_every_documented_athena_command_has_its_statements_rendered(rendered):
+    """Each dbt command of docs/athena.md that sends project SQL is one of the
+    renderer's commands, and each sends at least one rendered statement."""
+    documented = {_what(c) for c in _documented_dbt_commands() if "--target athena" in c}
+    covered = {_what(c) for c, _, _ in COMMANDS if c.startswith("dbt ")}
+    assert documented - {"debug", "docs"} <= covered, documented - covered
+    rows = by_command([Statement(**s) for s in rendered])
+    print("\n" + "\n".join(f"{n:>5}  longest {b:>8,} bytes  {c}" for c, n, b in rows))
+    assert all(n >= 1 for _, n, _ in rows), rows
 
 
 def test_the_docs_check_finds_a_build_that_runs_unit_tests(tmp_path, monkeypatch):
