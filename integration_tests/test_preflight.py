@@ -61,3 +61,15 @@ def test_unreachable_workgroup_is_named():
     assert proc.returncode == 1, proc.stdout
     assert "stedi-preflight-test" in proc.stderr and "eu-west-1" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and "PASS" not in proc.stdout
+
+
+def test_a_failed_purge_check_is_reported_with_its_finding():
+    """The purge check fails with a dbt compilation error whose first line is
+    only 'Compilation Error': the pre-flight prints the finding itself."""
+    from dbt_common.exceptions import CompilationError
+
+    from stedi.preflight import _message
+
+    error = CompilationError("purge of t did not finish: 2 snapshots left, expected 1")
+    assert "2 snapshots left" in _message(error)
+    assert _message(RuntimeError("TABLE_NOT_FOUND: t\ntrace")) == "TABLE_NOT_FOUND: t"

@@ -201,8 +201,8 @@ def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[S
                     _run_step(session, runner, item, captured)
                     step = Step(item["feature"], sql, True, cleanup=item["cleanup"])
                 except Exception as exc:  # noqa: BLE001 -- the step's failure is the result
-                    step = Step(item["feature"], sql, False,
-                                str(exc).strip().splitlines()[0][:400], cleanup=item["cleanup"])
+                    step = Step(item["feature"], sql, False, _message(exc),
+                                cleanup=item["cleanup"])
                 steps.append(step)
                 print(f"{'PASS' if step.ok else 'FAIL'}  {step.feature}", file=out)
                 if not step.ok:
@@ -211,6 +211,14 @@ def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[S
         finally:
             runner.delete_prefix(f"{prefix}/")
     return steps
+
+
+def _message(exc: Exception) -> str:
+    """The engine's message: its first line; a dbt compilation error (the purge
+    check's finding) whole, since its first line only names the macro."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    text = " ".join(" ".join(lines).split()) if "Compilation Error" in lines[0] else lines[0]
+    return text[:400]
 
 
 def _run_step(session, runner, item: dict, captured: dict) -> None:
