@@ -1,7 +1,7 @@
 """Every statement the project can send to Athena, rendered offline: a
 development tool (CI and a reviewer), not part of the product.
 
-    python integration_tests/athena_render.py [--out target/athena] [--forget-requests N]
+    python integration_tests/athena_render.py [--out target/athena]
 
 No AWS account is reachable from here, so what Athena would receive is
 rendered by dbt itself, for the athena target, without a connection: dbt
@@ -12,11 +12,10 @@ calls every run-operation, in the situations the documented Athena commands
     first build   nothing exists yet: `create schema` for each Glue database,
                   model bodies as a full build
     daily run     every model exists: model bodies as an incremental run
-                  (is_incremental() true, the watermark a real timestamp), their
-                  pre/post-hooks, the run-operations (purge, purge check,
-                  forget_customer), with `--forget-requests` erasure requests
-                  recorded (default 3), so the branch taken once requests exist
-                  is rendered
+                  (is_incremental() true), their pre/post-hooks, the
+                  run-operations (purge, purge check, forget_customer). Erasure
+                  requests are data the typed landing models join (the privacy
+                  source), so the SQL is the same with none or many.
 
 dbt unit tests are not rendered: every documented Athena command excludes them
 (`--exclude-resource-type unit_test`; test_athena_statements.py checks the
@@ -24,7 +23,7 @@ docs), so Athena never receives their SQL.
 
 dbt-athena's connection is replaced by a *recorder*: it never connects; it
 writes down each statement a macro sends and answers it with one fixed row
-(a count of 1, a file list of one file, a watermark timestamp, N request ids),
+(a count of 1, a file list of one file, a timestamp),
 so that every branch that sends a statement is taken. What the recorder
 answers is not checked, only what it was sent: this renders, it tests nothing
 about Athena. Statements that dbt-athena's materializations generate
@@ -100,15 +99,11 @@ class Statement:
 
 
 class _Recorder:
-    """Stands in for the Athena connection: records, answers one fixed row
-    (the erasure registry: `requests` request ids)."""
+    """Stands in for the Athena connection: records, answers one fixed row."""
 
-    def __init__(self, requests: int):
+    def __init__(self):
         self.sent: list[tuple[str, str]] = []  # (sql, how: query | more_runs op)
         self.relations_exist = False
-        self.request_ids = [FORGET_ID] + [
-            hashlib.sha256(f"request-{i}@example.org".encode()).hexdigest().upper()
-            for i in range(1, requests)][:requests]
 
     def execute(self, sql, auto_begin=False, fetch=False, limit=None):
         import agate
@@ -125,9 +120,6 @@ class _Recorder:
             # the table holds rows: the watermark branch with a real value
             table = agate.Table([[datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)]],
                                 ["watermark"], [agate.DateTime()])
-        elif "customer_id" in lowered and "forgotten_customers" in lowered:
-            table = agate.Table([[i] for i in self.request_ids], ["customer_id"],
-                                [agate.Text()])
         else:
             table = agate.Table([["0"]], ["value"], [agate.Text()])
         return AdapterResponse(_message="rendered"), table
@@ -168,9 +160,8 @@ def _call_as_build(session, name: str):
     return ctx[name]()
 
 
-def render(project_dir: Path, requests: int = 3) -> list[Statement]:
-    """All statements, rendered offline for the athena target, with `requests`
-    erasure requests recorded in the registry."""
+def render(project_dir: Path) -> list[Statement]:
+    """All statements, rendered offline for the athena target."""
     from dbt.clients.jinja import get_rendered
     from dbt.compilation import Compiler
     from dbt.context.providers import generate_runtime_model_context
@@ -180,12 +171,10 @@ def render(project_dir: Path, requests: int = 3) -> list[Statement]:
     with dbt_session(project_dir, "athena", env) as session:
         manifest, adapter, config = session
         manifest.build_flat_graph()  # `graph`, which forget_customer reads
-        recorder = _Recorder(requests)
+        recorder = _Recorder()
         adapter.execute = recorder.execute
         adapter.run_operation_with_potential_multiple_runs = recorder.more_runs
         adapter.add_lf_tags_to_database = lambda relation: None  # a Lake Formation API call
-        # A landing table declared with other columns: the hook's drop branch.
-        adapter.get_columns_in_relation = lambda relation: []
 
         def get_relation(database, schema, identifier):
             if not recorder.relations_exist:
@@ -227,7 +216,7 @@ def render(project_dir: Path, requests: int = 3) -> list[Statement]:
                                    for s in _statements(sql))
         recorder.relations_exist = True
         # on-run-start as a build runs it (compiling only renders its DDL):
-        # its schemas, the drop of a table declared with other columns, the DDL.
+        # its schemas and the DDL.
         _call_as_build(session, "create_landing_tables")
         recorded("on-run-start", "on-run-start create_landing_tables()")
         for node in nodes:
@@ -314,11 +303,9 @@ def write(statements: list[Statement], path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="target/athena", help="folder for statements.sql/.json")
-    parser.add_argument("--forget-requests", type=int, default=3,
-                        help="erasure requests in the registry while rendering (default 3)")
     args = parser.parse_args(argv)
     project = Path(__file__).resolve().parents[1]
-    statements = render(project, args.forget_requests)
+    statements = render(project)
     path = write(statements, Path(args.out) / "statements.sql")
     for kind, n in sorted(counts(statements).items()):
         longest = max(len(s.sql.encode()) for s in statements if s.kind == kind)

@@ -1,7 +1,8 @@
 """Fixtures for the end-to-end tests, against the real local stack.
 
 The fixture graph, each doing one thing:
-    settings  ->  stack (MinIO + Trino up, started once per session; left running)
+    settings  ->  stack (MinIO, PostgreSQL + Hive Metastore, Trino up, started once
+                  per session; left running)
               ->  loaded (the reference landing data uploaded to MinIO)
               ->  built (`dbt build --full-refresh` succeeded on it)
 The reference data is read from ../shared/data/stedi (or STEDI_REFERENCE_DATA);

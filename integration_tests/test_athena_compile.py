@@ -79,7 +79,6 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
             reached.add(macro)
             todo += manifest["macros"].get(macro, {}).get("depends_on", {}).get("macros", [])
     live_only = {
-        "macro.stedi.incremental_watermark": "incremental runs only: reads the table",
         "macro.stedi.forget_customer": "a run-operation (stedi forget)",
         "macro.stedi.forget_delete_statement": "called by forget_customer",
     }
@@ -121,8 +120,12 @@ SHARED_FUNCTIONS = {
                          # substr(string, start); Trino the same (landing_row_doc)
     # Presto 0.217 array functions contains(x, element), cardinality(x) and regexp
     # function regexp_extract_all(string, pattern); Trino the same
-    # (is_forgotten_customer, rendered once erasure requests exist)
-    "contains", "cardinality", "regexp_extract_all",
+    # (is_forgotten_customer); regexp_like(string, pattern) and the aggregate
+    # array_agg(x): Presto 0.217 regexp and aggregate functions; arrays_overlap(x, y)
+    # and the lambda function transform(array, function): Presto 0.217 array and
+    # lambda functions; Trino the same
+    "contains", "cardinality", "regexp_extract_all", "regexp_like", "array_agg",
+    "arrays_overlap", "transform",
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",

@@ -107,11 +107,11 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
         assert sc.count("step_trainer_trusted") == 1
         sc.query("""insert into {step_trainer_trusted}
             select 'no-phone-reading', customer_id, serial_number, 7000, sensor_reading_at,
-                   distance_from_object, landing_file_modified_at, loaded_at
+                   distance_from_object, landing_file_modified_at
             from {step_trainer_trusted}
             union all
             select 'not-their-serial', customer_id, 's-2', sensor_reading_epoch_ms,
-                   sensor_reading_at, distance_from_object, landing_file_modified_at, loaded_at
+                   sensor_reading_at, distance_from_object, landing_file_modified_at
             from {step_trainer_trusted}""")
         with pytest.raises(StackError):
             sc.dbt("test", "--select", "test_step_trainer_trusted__attributed_through_phone")

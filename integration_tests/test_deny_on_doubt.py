@@ -2,11 +2,8 @@
 disagree about consent, or who has a record naming them that cannot be read
 (and might be the newest), is held out of every trusted and curated table, with
 its own reason in the audit views and the quarantine; in full, incremental and
-strict builds.
-
-And lines that are not what they look like: a raw 0x01 byte (the external
-tables' field delimiter) rejects the line whole; a lone \\r ends a line on both
-engines; a line that is exactly `\\N` stays text."""
+strict builds. (Lines that are not what they look like, a raw 0x01 byte, a lone
+\\r, a line that is `\\N`: test_bad_input.py.)"""
 
 from __future__ import annotations
 
@@ -223,73 +220,3 @@ def test_incremental_runs_hold_out_and_let_back_in(arriving):
     sc.build()
     assert _trusted_emails(sc) == {TEXT_DATE, TIE, PLAIN}
     assert fingerprint(sc) == before
-
-
-# --------------------------------------------------------------------------- #
-# Bytes that change what a line is
-# --------------------------------------------------------------------------- #
-@pytest.fixture(scope="module")
-def odd_lines(stack, tmp_path_factory):
-    sc = Scenario(stack, "odd_lines", tmp_path_factory.mktemp("odd"))
-    good = json.dumps(customer(PLAIN, serial="s-1", consent=1_000))
-    hidden = json.dumps(customer(TIE, serial="s-2", consent=1_000))
-    folder = sc.folder / "customer" / "landing"
-    # Written as bytes: each line's terminator is exactly what is shown.
-    (folder / "customer-1.json").write_bytes(
-        (good + "\n"
-         + hidden + "\x01trailing text\n"            # a valid record, then 0x01
-         + "\\N\n"                                    # Hive's default null marker
-         + hidden.replace(", ", ",\r", 1) + "\n"      # a lone CR inside a record
-         ).encode()
-    )
-    sc.write("accelerometer", "accel-1.json", [
-        reading(PLAIN, 1_000),
-        json.dumps(reading(PLAIN, 2_000)) + "\x01",
-        json.dumps(reading(PLAIN, 3_000)) + "\r" + json.dumps(reading(PLAIN, 4_000)),
-    ])
-    sc.write("step_trainer", "step-1.json", [
-        step("s-1", 1_000), json.dumps(step("s-1", 2_000)) + "\x01\\N",
-    ])
-    sc.load()
-    sc.build()
-    yield sc
-    sc.drop()
-
-
-def test_a_line_with_a_raw_0x01_byte_is_rejected_whole(odd_lines):
-    sc = odd_lines
-    rows = sc.query("select raw_line, rejection_reason from {customer_landing_rejected}"
-                    " where rejection_reason = 'field_delimiter_in_line'")
-    assert len(rows) == 1
-    assert rows[0][0].endswith("\x01trailing text")  # the whole line, for the quarantine
-    assert _trusted_emails(sc) == {PLAIN}  # the record before the byte is not read
-    for entity, whole in (("accelerometer", 1), ("step_trainer", 1)):
-        reasons = dict(sc.query(f"select rejection_reason, count(*) from {{{entity}_landing_typed}}"
-                                " where rejection_reason is not null group by 1"))
-        assert reasons.get("field_delimiter_in_line") == whole, (entity, reasons)
-    # Even when the text after the byte is the null marker `\N`.
-    assert sc.query("select raw_line from {step_trainer_landing_rejected}"
-                    " where rejection_reason = 'field_delimiter_in_line'")[0][0].endswith(
-        "\x01\\N")
-
-
-def test_a_lone_carriage_return_ends_a_line(odd_lines):
-    """Hadoop's LineReader (Athena) and Trino's text reader both end a line at
-    \\n, \\r\\n or a lone \\r, like Python's universal newlines: the split record
-    is two malformed lines, and two records split by \\r are two good lines."""
-    sc = odd_lines
-    assert sc.count("customer_landing") == 5
-    halves = sc.query("select raw_line from {customer_landing_rejected}"
-                      " where rejection_reason = 'malformed_json' and raw_line like '%tie%'")
-    assert len(halves) == 1  # the second half names the email, the first does not
-    # the two halves and the `\N` line
-    assert sc.count("customer_landing_rejected", "rejection_reason = 'malformed_json'") == 3
-    assert sc.count("accelerometer_landing") == 4
-    assert sc.count("accelerometer_trusted") == 3  # 1000, 3000, 4000: the \r split both
-
-
-def test_a_line_that_is_exactly_backslash_n_stays_text(odd_lines):
-    rows = odd_lines.query("select raw_line, rejection_reason from {customer_landing_rejected}"
-                           " where raw_line = '\\N'")
-    assert rows == [["\\N", "malformed_json"]]
-    assert odd_lines.count("customer_landing", "raw_line is null") == 0

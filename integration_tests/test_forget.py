@@ -28,7 +28,7 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt, forget, s3
+from stedi import dbt, forget, privacy, s3
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -184,16 +184,17 @@ def _cli(sc, *args):
 
 
 def _customer_id(email):
-    return forget.customer_id(email)
+    return privacy.customer_id(email)
 
 
 # --------------------------------------------------------------------------- #
 # The scenario
 # --------------------------------------------------------------------------- #
 def _clear_requests(settings):
-    """Requests to be forgotten outlive builds (by design): a test starts without any."""
+    """Requests to be forgotten outlive builds, and an object they screened stays
+    screened (by design): a test starts from an empty bucket."""
     s3.ensure_bucket(settings)
-    for key in s3.list_keys(settings, forget.REGISTRY_PREFIX):
+    for key in s3.list_keys(settings, ""):
         s3.client(settings).delete_object(Bucket=settings.bucket, Key=key)
 
 
@@ -286,8 +287,11 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert set(after) == {registry}, after
     record = json.loads(s3.client(sc.settings).get_object(
         Bucket=sc.settings.bucket, Key=registry.split("/", 1)[1])["Body"].read())
-    assert set(record) == {"customer_id", "forgotten_at"}
+    assert set(record) == {"customer_id", "forgotten_at", "step_readings"}
     assert record["customer_id"] == _customer_id(F)
+    # the Step Trainer readings attributed to F, as hashes (never the values)
+    assert sorted(record["step_readings"]) == sorted(
+        privacy.step_reading_id(SHARED, ts) for ts in F_TIMES)
     print(f"\nforget scan: {scanned_before} objects before, {len(before)} with matches;"
           f" {scanned_after} objects after, {len(after)} with matches (the request record)")
 
@@ -320,8 +324,14 @@ def test_builds_after_forgetting_agree_and_keep_them_out(forgetting):
 def test_a_redelivered_old_file_does_not_bring_them_back(forgetting):
     sc, _ = forgetting
     before = fingerprint(sc)
-    _files(sc)                      # the original files, F's lines included
-    sc.load()
+    # The original files, F's lines included, written into the landing prefixes
+    # by an upstream app (not `stedi load`, which would screen F's lines out):
+    # the typed landing tables must keep F out on their own.
+    _files(sc)
+    client = s3.client(sc.settings)
+    for path in sc.folder.glob("*/landing/*.json"):
+        client.put_object(Bucket=sc.settings.bucket, Key=str(path.relative_to(sc.folder)),
+                          Body=path.read_bytes())
     sc.build()
     assert fingerprint(sc) == before
     assert all(n == 0 for n in _rows_of(sc, F).values())
@@ -366,7 +376,7 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     shutil.copyfile(REPO_ROOT / "profiles.yml.example", profiles / "profiles.yml")
-    cid = forget.customer_id(F)
+    cid = privacy.customer_id(F)
     args = {"customer_sha256": cid, "step_readings": [[SHARED, F_TIMES[0]]], "dry_run": True}
     proc = subprocess.run(
         [dbt.dbt_executable(), "run-operation", "forget_customer", "--target", "athena",
@@ -389,3 +399,122 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
         assert "awsdatacatalog" not in statement, statement
         assert cid in statement or f"serial_number = '{SHARED}'" in statement, statement
         assert "@" not in statement
+
+
+# --------------------------------------------------------------------------- #
+# The documented command sequence: `stedi build` (what `make lakehouse` runs:
+# load the local folder, build), `stedi forget EMAIL --execute`, then the next
+# `stedi build`, which loads the same local folder again.
+# --------------------------------------------------------------------------- #
+def _stedi(sc, *args):
+    env = dict(dbt.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
+               STEDI_EXPECTATIONS="none")
+    proc = subprocess.run([STEDI, *args], env=env, capture_output=True, text=True,
+                          check=False, timeout=1800)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def _landing_objects(settings) -> dict[str, bytes]:
+    client = s3.client(settings)
+    return {key: client.get_object(Bucket=settings.bucket, Key=key)["Body"].read()
+            for entity in ("customer", "accelerometer", "step_trainer")
+            for key in s3.list_keys(settings, f"{entity}/landing/")}
+
+
+def test_the_next_build_does_not_load_a_forgotten_person_back(stack, tmp_path):
+    sc = Scenario(stack, "forget_then_build", tmp_path)
+    _clear_requests(sc.settings)
+    try:
+        _files(sc)
+        _stedi(sc, "build")
+        plan = json.loads(_stedi(sc, "forget", F, "--json").stdout)
+        # the dry run names the local files that hold F's lines (left as they are)
+        assert plan["local_files"] == {
+            str(sc.folder / "customer" / "landing" / "customer-1.json"): 1,
+            str(sc.folder / "customer" / "landing" / "customer-2.json"): 2,
+            str(sc.folder / "accelerometer" / "landing" / "accel-1.json"): len(F_TIMES),
+            str(sc.folder / "step_trainer" / "landing" / "step-1.json"): len(F_TIMES),
+        }, plan
+        _stedi(sc, "forget", F, "--execute")
+        erased = _landing_objects(sc.settings)
+
+        _stedi(sc, "build")                        # the README's next command
+        assert _landing_objects(sc.settings) == erased
+
+        # a new delivery of a file that still holds F's lines: uploaded without them
+        accel = sc.folder / "accelerometer" / "landing" / "accel-1.json"
+        accel.write_text(accel.read_text() + json.dumps(reading(K, 8_880_009_999)) + "\n")
+        _stedi(sc, "build", "--always")
+        needles = Needles(texts=[F.encode(), _customer_id(F).encode()], numbers=set(F_TIMES))
+        found = {key: needles.find_in_bytes(data)
+                 for key, data in _landing_objects(sc.settings).items()}
+        assert {k: v for k, v in found.items() if v} == {}, found
+        stored = s3.client(sc.settings).get_object(
+            Bucket=sc.settings.bucket, Key="accelerometer/landing/accel-1.json")["Body"].read()
+        assert b"8880009999" in stored
+        assert all(n == 0 for n in _rows_of(sc, F).values())
+        assert sc.count("accelerometer_trusted", f"customer_id = '{_customer_id(K)}'") == \
+            len(K_TIMES) + 1
+    finally:
+        sc.drop()
+        _clear_requests(sc.settings)
+
+
+def test_the_screen_takes_exactly_a_forgotten_persons_lines():
+    """privacy.Screen, the loader's rule (offline): by the email in any case or
+    padding, by an email-like word of a line that is not JSON, by a Step
+    Trainer reading's hash; every other line byte for byte."""
+    screen = privacy.Screen(frozenset({_customer_id(F)}),
+                            frozenset({privacy.step_reading_id(SHARED, F_TIMES[0])}))
+    accel = (json.dumps(reading("  " + F.upper() + " ", 1)) + "\r\n"
+             + json.dumps(reading(K, 2)) + "\n"
+             + '{"user": "' + F + '", "timest' + "\r"         # truncated, lone CR
+             + json.dumps(reading("x" + F, 3))).encode()       # another address
+    kept, removed = screen.apply("accelerometer", accel)
+    assert removed == 2
+    assert kept == (json.dumps(reading(K, 2)) + "\n" + json.dumps(reading("x" + F, 3))).encode()
+    steps = "\n".join(json.dumps(step(SHARED, ts)) for ts in F_TIMES[:2]) + "\n"
+    kept, removed = screen.apply("step_trainer", steps.encode())
+    assert (kept, removed) == ((json.dumps(step(SHARED, F_TIMES[1])) + "\n").encode(), 1)
+    assert privacy.Screen().apply("customer", accel) == (accel, 0)
+
+
+# Athena rejects a query longer than 262,144 bytes (not adjustable):
+# https://docs.aws.amazon.com/athena/latest/ug/service-limits.html
+ATHENA_MAX_QUERY_BYTES = 262_144
+
+
+def test_the_models_read_the_requests_as_data_whatever_their_number(stack, tmp_path):
+    """100,000 requests to be forgotten change no compiled statement: the
+    typed landing models join the registry in the query (no list of ids
+    written into the SQL at compile time), so every statement stays the size
+    it is with none, far under Athena's limit."""
+    sc = Scenario(stack, "many_requests", tmp_path)
+    _clear_requests(sc.settings)
+    try:
+        sc.dbt("run-operation", "create_landing_tables")
+
+        def compiled(name: str) -> dict[str, str]:
+            sc.dbt("compile", "--select", "customer_landing_typed",
+                   "accelerometer_landing_typed", "step_trainer_landing_typed",
+                   "--target-path", str(tmp_path / name))
+            return {p.name: p.read_text()
+                    for p in (tmp_path / name).rglob("compiled/**/*.sql")}
+
+        none = compiled("none")
+        ids = [privacy.customer_id(f"person{i}@example.com") for i in range(100_000)]
+        s3.client(sc.settings).put_object(
+            Bucket=sc.settings.bucket, Key=forget.REGISTRY_PREFIX + "bulk.json",
+            Body="".join(json.dumps({"customer_id": c}) + "\n" for c in ids).encode())
+        assert sc.query("select count(*) from hive.t_many_requests_privacy"
+                        ".forgotten_customers")[0][0] == len(ids)
+        many = compiled("many")
+        assert {"customer_landing_typed.sql", "accelerometer_landing_typed.sql"} <= set(many)
+        assert many == none
+        longest = max(len(sql.encode()) for sql in many.values())
+        assert longest < ATHENA_MAX_QUERY_BYTES, longest
+        print(f"\nlongest compiled model with 100,000 requests: {longest:,} bytes")
+    finally:
+        sc.drop()
+        _clear_requests(sc.settings)

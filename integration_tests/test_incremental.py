@@ -1,5 +1,6 @@
-"""Incremental runs: only new landing data is processed, a re-delivered file adds
-nothing, and incremental runs over the same files equal a full refresh."""
+"""Incremental runs: the typed landing tables append only the new landing files,
+a re-delivered file adds nothing, a removed file's lines go, and incremental runs
+over the same files equal a full refresh (docs/incremental.md)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from scenario import Scenario
 from stedi import lakehouse
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
-# Business columns only: loaded_at and landing_file_modified_at record when a
-# row was written, which differs between a full refresh and an incremental run.
+# Business columns only: landing_file_modified_at records when a file arrived,
+# which a re-delivery changes without changing a reading.
 FINGERPRINT = {
     "customer_trusted": "customer_id, email, serial_number, research_consent_at",
     "accelerometer_trusted": "accelerometer_reading_id, customer_id, reading_at, x, y, z",
@@ -45,12 +46,11 @@ def _copy(src_files, dest):
 
 
 def _incremental_models() -> list[str]:
-    """The trusted/curated models dbt builds incrementally (from the manifest of the
-    build just run), so the check follows the models' configuration."""
+    """The models dbt builds incrementally (the typed landing tables; from the
+    manifest of the build just run), so the check follows the models' configuration."""
     manifest = json.loads((REPO_ROOT / "target" / "manifest.json").read_text())
     return [n["name"] for n in manifest["nodes"].values()
-            if n["resource_type"] == "model" and n["name"] in MODELS
-            and n["config"]["materialized"] == "incremental"]
+            if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"]
 
 
 def _data_files(sc, model: str) -> set[str]:
@@ -95,12 +95,12 @@ def increments(stack, reference_data, tmp_path_factory):
     sc.drop()
 
 
-def test_incremental_run_merges_new_data_into_existing_tables(increments):
-    """Batch 2's build wrote into the incremental tables without rewriting them:
+def test_incremental_run_appends_new_files_to_the_typed_tables(increments):
+    """Batch 2's build appended to the typed landing tables without rewriting them:
     the data files batch 1 wrote are still read (a rebuild replaces every file),
-    and the tables reach the reference counts."""
+    and the trusted/curated tables reach the reference counts."""
     _, inc = increments
-    assert inc.kept, "no trusted/curated model is incremental"
+    assert set(inc.kept) == set(lakehouse.names(lakehouse.TYPED)), inc.kept
     for model, kept in inc.kept.items():
         assert kept, f"{model}: the incremental build rewrote every data file"
     assert inc.first["accelerometer_trusted"][0] < REFERENCE_COUNTS["accelerometer_trusted"]
@@ -131,3 +131,21 @@ def test_incremental_runs_equal_a_full_refresh(increments):
     # refresh rewrites a table, so none of the files batch 1 wrote is read.
     for model, kept in inc.kept.items():
         assert not _data_files(sc, model) & kept, model
+
+
+def test_a_removed_file_leaves_the_typed_table(increments):
+    """A landing file removed (`stedi load` deletes what the folder no longer
+    holds): the next incremental build deletes its lines from the typed table,
+    and every table is as it was before the file came."""
+    sc, inc = increments
+    before = fingerprint(sc), sc.count("accelerometer_landing_typed")
+    later = [{**line, "timestamp": line["timestamp"] + 1}
+             for line in map(json.loads, inc.files["accelerometer"][0].read_text().splitlines()[:10])]
+    extra = sc.write("accelerometer", "accelerometer-extra.json", later)
+    sc.load()
+    sc.build()
+    assert sc.count("accelerometer_landing_typed") == before[1] + len(later)
+    extra.unlink()
+    sc.load()
+    sc.build()
+    assert (fingerprint(sc), sc.count("accelerometer_landing_typed")) == before

@@ -364,3 +364,38 @@ def test_every_model_tests_its_key_or_says_why(athena_compiled):
             wrong_reason.append(model["name"])
     assert not unkeyed, f"no unique + not_null key test and no reason: {unkeyed}"
     assert not wrong_reason, f"tests its key but says it has none: {wrong_reason}"
+
+
+# --------------------------------------------------------------------------- #
+# Macros: one per file (adapter variants beside it), each documented with its
+# arguments in the _macros.yml of its folder
+# --------------------------------------------------------------------------- #
+# Macros that share a file with another, each with the reason.
+MACRO_FILE_EXCEPTIONS = {
+    "forget_delete_statement": "the DELETE of one table, used by forget_customer only "
+                               "(macros/privacy/forget_customer.sql)",
+}
+
+
+def _signature(macro: dict) -> list[str]:
+    header = re.search(r"\{%-?\s*macro\s+\w+\s*\((.*?)\)\s*-?%\}", macro["macro_sql"],
+                       flags=re.DOTALL).group(1)
+    return [arg.split("=")[0].strip() for arg in header.split(",") if arg.strip()]
+
+
+def test_every_macro_has_its_file_and_is_documented(athena_compiled):
+    macros = {m["name"]: m for m in athena_compiled.manifest["macros"].values()
+              if m["package_name"] == "stedi" and not m["name"].startswith("test_")}
+    problems = []
+    for name, macro in macros.items():
+        if "__" in name and name.split("__", 1)[1] in macros:
+            continue  # an adapter variant, dispatched from the macro of that name
+        if macro["original_file_path"].split("/")[-1] != f"{name}.sql" \
+                and name not in MACRO_FILE_EXCEPTIONS:
+            problems.append(f"{name}: in {macro['original_file_path']}")
+        if not macro["description"].strip():
+            problems.append(f"{name}: no description in a _macros.yml")
+        documented = [arg["name"] for arg in macro["arguments"]]
+        if documented != _signature(macro):
+            problems.append(f"{name}: arguments {documented} != signature {_signature(macro)}")
+    assert not problems, problems

@@ -6,7 +6,7 @@ models render without a connection.
 
 import datetime
 
-# dbt's run start time, used by macros/run_loaded_at.sql.
+# dbt's run start time, used by the run_loaded_at macro.
 run_started_at = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 # No queries at lint time: macros that call run_query() take their offline path.
 execute = False

@@ -44,7 +44,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt, install, lakehouse, load, synth
+from stedi import build, dbt, install, lakehouse, load, privacy, s3, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -224,14 +224,15 @@ def _seconds(duration: str) -> float:
 
 
 def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
-    """Peak memory (Trino's accounting) and CPU of the queries since `since`
-    (epoch s) on the lakehouse with schema prefix `schema`: overall and per model."""
+    """Peak memory (Trino's accounting), CPU and bytes read from storage
+    (physicalInputDataSize, summed) of the queries since `since` (epoch s) on
+    the lakehouse with schema prefix `schema`: overall and per model."""
     req = urllib.request.Request(f"{settings.trino_url}/v1/query",
                                  headers={"X-Trino-User": "stedi"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         queries = json.load(resp)
     per_model: dict[str, dict] = {}
-    peak, cpu = 0.0, 0.0
+    peak, cpu, read = 0.0, 0.0, 0.0
     for q in queries:
         created = datetime.fromisoformat(q["queryStats"]["createTime"])
         if created.timestamp() < since or schema not in q.get("query", ""):
@@ -240,12 +241,14 @@ def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
         mem = _bytes(stats.get("peakTotalMemoryReservation", "0B"))
         peak = max(peak, mem)
         cpu += _seconds(stats.get("totalCpuTime", "0s"))
+        read += _bytes(stats.get("physicalInputDataSize", "0B"))
         match = re.search(rf'create (?:or replace )?table "iceberg"\."{schema}_\w+"\."(\w+)"',
                           q["query"])
         if match:
             per_model[match.group(1)] = {"peak_memory_bytes": mem,
                                          "cpu_s": _seconds(stats.get("totalCpuTime", "0s"))}
-    return {"peak_memory_bytes": peak, "cpu_s": cpu, "models": per_model}
+    return {"peak_memory_bytes": peak, "cpu_s": cpu, "physical_input_bytes": read,
+            "models": per_model}
 
 
 # --------------------------------------------------------------------------
@@ -324,8 +327,36 @@ def model_summary(builds: list[dict], expected: dict) -> dict:
     }
 
 
+def write_requests(settings: Settings, count: int, seed: int) -> None:
+    """`count` request objects as `stedi forget` writes them (random ids)."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    clear_requests(settings)
+    rng = random.Random(seed)
+    ids = [f"{rng.getrandbits(256):064X}" for _ in range(count)]
+    client = s3.client(settings)
+
+    def put(cid: str) -> None:
+        client.put_object(Bucket=settings.bucket, Key=privacy.registry_key(cid),
+                          Body=(json.dumps({"customer_id": cid, "forgotten_at":
+                                            "2026-01-01T00:00:00Z", "step_readings": []})
+                                + "\n").encode())
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(put, ids))
+
+
+def clear_requests(settings: Settings) -> None:
+    client = s3.client(settings)
+    keys = s3.list_keys(settings, privacy.REGISTRY_PREFIX)
+    for i in range(0, len(keys), 1000):
+        client.delete_objects(Bucket=settings.bucket, Delete={
+            "Objects": [{"Key": k} for k in keys[i:i + 1000]], "Quiet": True})
+
+
 def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: int,
-                seed: int, incremental: bool, references: bool) -> dict:
+                seed: int, incremental: bool, references: bool, requests: int = 0) -> dict:
     bench = _bench_settings(settings)
     work = settings.cache_dir / "bench" / f"{scale:g}-{seed}"
     work.mkdir(parents=True, exist_ok=True)
@@ -358,6 +389,29 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         _log(f"  {builds[-1]['wall_s']:.1f}s (load {builds[-1]['loadavg_before']})")
     counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
     check("dbt/trino", counts, expected)
+
+    with_requests = None
+    if requests:
+        # The thousandth erasure request and beyond: the same full build with
+        # `requests` requests to be forgotten in the registry (ids of nobody in
+        # the data, so the counts stay the generator's).
+        _log(f"N={scale:g}: writing {requests:,} requests to be forgotten")
+        write_requests(bench, requests, seed)
+        runs = []
+        for i in range(repeats):
+            _log(f"N={scale:g}: dbt build --full-refresh with {requests:,} requests "
+                 f"{i + 1}/{repeats}")
+            runs.append(dbt_build(settings, full_refresh=True, log_file=log_file))
+            _log(f"  {runs[-1]['wall_s']:.1f}s (load {runs[-1]['loadavg_before']})")
+        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        check(f"dbt/trino {requests} requests", counts, expected)
+        clear_requests(bench)
+        with_requests = {"requests": requests,
+                         "wall_median_s": _median([r["wall_s"] for r in runs]),
+                         "models_median_s": _median([r["models_total_s"] for r in runs]),
+                         "model_median_s": {m: _median([r["model_s"].get(m, 0.0) for r in runs])
+                                            for m in TYPED_MODELS},
+                         "runs": runs}
 
     refs = {}
     if references:
@@ -441,6 +495,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         "incremental": inc,
         "incremental_fixed": fixed,
         "nothing_new": idle,
+        "with_requests": with_requests,
         "mismatches": mismatches,
     }
     for m in mismatches:
@@ -523,6 +578,17 @@ def ratios(results: dict) -> list[str]:
         if inc:
             lines.append(f"- N={key}: incremental +1% / full build = "
                          f"{inc['wall_s'] / d['wall_median_s']:.0%}")
+            full_read = _median([b["trino"].get("physical_input_bytes", 0) for b in d["runs"]])
+            if full_read:
+                lines.append(f"- N={key}: bytes read, +1% build / full build = "
+                             f"{inc['trino'].get('physical_input_bytes', 0) / full_read:.0%} "
+                             f"({_mb(inc['trino'].get('physical_input_bytes'))} of "
+                             f"{_mb(full_read)})")
+        if r.get("with_requests"):
+            req = r["with_requests"]
+            lines.append(f"- N={key}: full build with {req['requests']:,} requests to be "
+                         f"forgotten / without = {req['wall_median_s'] / d['wall_median_s']:.2f}"
+                         " (target <= 1.10)")
         if r.get("nothing_new"):
             idle = r["nothing_new"]
             lines.append(f"- N={key}: dbt build with no new data / full build = "
@@ -576,7 +642,8 @@ def plot(results: dict, path: Path) -> None:
 
 def run(settings: Settings, scales: list[float], *, repeats: int = 3,
         ref_repeats: int | None = None, seed: int = 42, incremental: bool = True,
-        references: bool = True, report_dir: Path | None = None) -> dict:
+        references: bool = True, report_dir: Path | None = None,
+        requests: dict[float, int] | None = None) -> dict:
     report_dir = report_dir or settings.project_dir / TARGET_PATH
     report_dir.mkdir(parents=True, exist_ok=True)
     store = report_dir / "benchmark_results.json"
@@ -584,7 +651,8 @@ def run(settings: Settings, scales: list[float], *, repeats: int = 3,
     for scale in scales:
         result = bench_scale(settings, scale, repeats=repeats,
                              ref_repeats=ref_repeats or repeats, seed=seed,
-                             incremental=incremental, references=references)
+                             incremental=incremental, references=references,
+                             requests=(requests or {}).get(scale, 0))
         result["machine"] = machine()
         result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         saved["results"][f"{scale:g}"] = result
@@ -606,6 +674,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=42)
     b.add_argument("--no-incremental", action="store_true")
     b.add_argument("--no-references", action="store_true", help="skip PySpark and DuckDB")
+    b.add_argument("--requests", default="100:10000", metavar="N:K,...",
+                   help="also time the full build at scale N with K requests to be "
+                        "forgotten (default 100:10000; '' for none)")
     b.add_argument("--report-dir",
                    help=f"where benchmark_results.json and benchmarks.png go (default: "
                         f"<project>/{TARGET_PATH}; `docs` publishes them)")
@@ -620,6 +691,8 @@ def main(argv: list[str] | None = None) -> int:
         settings, [float(s) for s in args.scales.split(",")], repeats=args.repeats,
         ref_repeats=args.ref_repeats, seed=args.seed,
         incremental=not args.no_incremental, references=not args.no_references,
+        requests={float(n): int(k) for n, k in
+                  (pair.split(":") for pair in args.requests.split(",") if pair)},
         report_dir=Path(args.report_dir).resolve() if args.report_dir else None,
     )
     print(markdown(results))

@@ -8,15 +8,14 @@ with lines as (
         landing.raw_line,
         landing.rejection_reason,
         landing.reading_epoch_ms,
+        landing.x,
+        landing.y,
+        landing.z,
         customers.customer_id,
         customers.share_with_research_epoch_ms,
-        case
-            when current_customers.consent_status like 'held_out_%'
-                then current_customers.consent_status
-            else 'no_research_consent'
-        end as no_consent_reason,
-        {{ surrogate_key(['customers.customer_id', 'landing.reading_epoch_ms',
-                          'landing.x', 'landing.y', 'landing.z']) }} as accelerometer_reading_id,
+        coalesce(
+            {{ held_out_reason('current_customers.consent_status') }}, 'no_research_consent'
+        ) as no_consent_reason,
         row_number() over (
             partition by
                 landing.rejection_reason, landing.email_key, landing.reading_epoch_ms,
@@ -34,27 +33,31 @@ classified as (
     select
         lines.source_file,
         lines.raw_line,
+        lines.rejection_reason,
         case
             when lines.rejection_reason is not null then lines.rejection_reason
             when lines.customer_id is null then lines.no_consent_reason
-            {% if var('strict_consent') -%}
-                when lines.reading_epoch_ms < lines.share_with_research_epoch_ms
-                    then 'before_research_consent'
-            {%- endif %}
+            when {{ is_before_research_consent('lines.reading_epoch_ms',
+                                               'lines.share_with_research_epoch_ms') }}
+                then 'before_research_consent'
             when lines.copy_number > 1 then 'duplicate_reading'
-            when trusted_rows.accelerometer_reading_id is not null then 'trusted_reading'
+            when trusted_rows.customer_id is not null then 'trusted_reading'
             else 'unaccounted'
-        end as outcome_reason,
-        -- a forgotten customer's line is excluded by that rule, not rejected
-        coalesce(lines.rejection_reason <> 'forgotten', false) as is_rejected
+        end as outcome_reason
     from lines
+    -- the reading's row, by the columns its key is built from (accelerometer_trusted)
     left join {{ ref('accelerometer_trusted') }} as trusted_rows
-        on lines.accelerometer_reading_id = trusted_rows.accelerometer_reading_id
+        on
+            lines.customer_id = trusted_rows.customer_id
+            and lines.reading_epoch_ms = trusted_rows.reading_epoch_ms
+            and lines.x = trusted_rows.x
+            and lines.y = trusted_rows.y
+            and lines.z = trusted_rows.z
 )
 
 select
     source_file,
     raw_line,
-    {{ landing_outcome('is_rejected', 'outcome_reason') }} as outcome,
+    {{ landing_outcome('rejection_reason', 'outcome_reason') }} as outcome,
     outcome_reason
 from classified

@@ -5,44 +5,46 @@
 -- the unreadable record that holds them out included.
 with lines as (
     select
-        source_file,
-        raw_line,
-        email_key,
-        rejection_reason,
-        {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,
-        row_number() over (partition by source_file, raw_line) as copy_number
-    from {{ ref('customer_landing_typed') }}
+        landing.source_file,
+        landing.raw_line,
+        landing.rejection_reason,
+        {{ held_out_reason('customers.consent_status') }} as held_out_reason,
+        trusted_rows.customer_id is not null as is_consenting,
+        -- the customer's current record, by the columns customer_trusted
+        -- builds source_record_id from
+        landing.source_file = customers.source_file
+        and landing.raw_line = customers.raw_line as is_current_record,
+        row_number() over (
+            partition by landing.source_file, landing.raw_line
+        ) as copy_number
+    from {{ ref('customer_landing_typed') }} as landing
+    left join {{ ref('customer_landing_current') }} as customers
+        on landing.email_key = customers.email_key
+    left join {{ ref('customer_trusted') }} as trusted_rows
+        on landing.email_key = trusted_rows.email
 ),
 
 classified as (
     select
-        lines.source_file,
-        lines.raw_line,
+        source_file,
+        raw_line,
+        rejection_reason,
+        held_out_reason,
         case
-            when lines.rejection_reason = 'forgotten' then 'excluded'
-            when lines.rejection_reason is not null then 'rejected'
-            when trusted_rows.customer_id is null then 'excluded'
-            when lines.copy_number > 1 then 'excluded'
-            when lines.source_record_id = trusted_rows.source_record_id then 'trusted'
-            else 'excluded'
-        end as outcome,
-        case
-            when lines.rejection_reason is not null then lines.rejection_reason
-            when customers.consent_status like 'held_out_%' then customers.consent_status
-            when trusted_rows.customer_id is null then 'no_research_consent'
-            when lines.copy_number > 1 then 'duplicate_record'
-            when lines.source_record_id = trusted_rows.source_record_id
-                then 'current_consenting_record'
+            when rejection_reason is not null then rejection_reason
+            when held_out_reason is not null then held_out_reason
+            when not is_consenting then 'no_research_consent'
+            when copy_number > 1 then 'duplicate_record'
+            when is_current_record then 'current_consenting_record'
             else 'superseded_record'
-        end as outcome_reason,
-        case
-            when customers.consent_status like 'held_out_%' then customers.consent_status
-        end as held_out_reason
+        end as outcome_reason
     from lines
-    left join {{ ref('customer_landing_current') }} as customers
-        on lines.email_key = customers.email_key
-    left join {{ ref('customer_trusted') }} as trusted_rows
-        on lines.email_key = trusted_rows.email
 )
 
-select * from classified
+select
+    source_file,
+    raw_line,
+    {{ landing_outcome('rejection_reason', 'outcome_reason') }} as outcome,
+    outcome_reason,
+    held_out_reason
+from classified

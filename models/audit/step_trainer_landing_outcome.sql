@@ -8,8 +8,7 @@ with lines as (
         rejection_reason,
         serial_number,
         sensor_reading_epoch_ms,
-        {{ surrogate_key(['serial_number', 'sensor_reading_epoch_ms',
-                          'distance_from_object']) }} as step_trainer_reading_id,
+        distance_from_object,
         row_number() over (
             partition by
                 rejection_reason, serial_number, sensor_reading_epoch_ms,
@@ -28,11 +27,11 @@ classified as (
     select
         lines.source_file,
         lines.raw_line,
-        lines.rejection_reason is not null as is_rejected,
+        lines.rejection_reason,
         case
             when lines.rejection_reason is not null then lines.rejection_reason
             when lines.copy_number > 1 then 'duplicate_reading'
-            when trusted_rows.step_trainer_reading_id is not null then 'trusted_reading'
+            when trusted_rows.customer_id is not null then 'trusted_reading'
             when lines.serial_number not in (
                 select curated.serial_number
                 from {{ ref('customers_curated') }} as curated
@@ -43,8 +42,12 @@ classified as (
             else 'unaccounted'
         end as outcome_reason
     from lines
+    -- the reading's row, by the columns its key is built from (step_trainer_trusted)
     left join {{ ref('step_trainer_trusted') }} as trusted_rows
-        on lines.step_trainer_reading_id = trusted_rows.step_trainer_reading_id
+        on
+            lines.serial_number = trusted_rows.serial_number
+            and lines.sensor_reading_epoch_ms = trusted_rows.sensor_reading_epoch_ms
+            and lines.distance_from_object = trusted_rows.distance_from_object
     left join phone_owners
         on
             lines.serial_number = phone_owners.serial_number
@@ -54,6 +57,6 @@ classified as (
 select
     source_file,
     raw_line,
-    {{ landing_outcome('is_rejected', 'outcome_reason') }} as outcome,
+    {{ landing_outcome('rejection_reason', 'outcome_reason') }} as outcome,
     outcome_reason
 from classified

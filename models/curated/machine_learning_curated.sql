@@ -1,15 +1,6 @@
 -- One row per step_trainer_trusted reading paired with one accelerometer_trusted
 -- reading of the same customer at the same timestamp. No direct identifiers:
 -- the customer appears only as the pseudonymous customer_id.
--- Incremental (docs/incremental.md): the unit of change is the serial number,
--- as for step_trainer_trusted. A run deletes the pairs of the serials changed
--- since its last load and merges their pairs computed anew by this SQL.
-{{ config(
-    unique_key='machine_learning_reading_id',
-    pre_hook="{{ delete_changed_keys('serial_number') }}",
-) }}
-
--- depends_on: {{ ref('customer_trusted') }} (the privacy net of delete_changed_keys)
 select
     {{ surrogate_key(['steps.step_trainer_reading_id', 'phone.accelerometer_reading_id']) }}
         as machine_learning_reading_id,
@@ -22,11 +13,9 @@ select
     steps.distance_from_object,
     phone.x,
     phone.y,
-    phone.z,
-    {{ run_loaded_at() }} as loaded_at
+    phone.z
 from {{ ref('step_trainer_trusted') }} as steps
 inner join {{ ref('accelerometer_trusted') }} as phone
     on
         steps.customer_id = phone.customer_id
         and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
-where {{ is_changed('steps.serial_number', 'serial_number') }}

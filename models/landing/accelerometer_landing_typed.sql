@@ -2,33 +2,18 @@
 -- the reason the line is rejected (null when usable). No line is dropped here.
 -- `user` and `timestamp` are reserved words: renamed to email / reading_epoch_ms.
 -- Incremental (folder config in dbt_project.yml): a run parses only the landing
--- files modified since the newest file the table holds (a file delivered again
--- replaces its earlier lines).
+-- files the table does not hold yet (a file delivered again replaces its earlier
+-- lines).
 -- The raw line is kept for rejected lines only (usable lines are fully
 -- described by their typed columns).
 -- A line is read by a guarded cast to a row where that provably reads it as the
--- map path does (landing_row_doc), else through the map (json_field).
+-- map path does, else through the map (landing_sensor_lines, json_field).
 -- `row_doc.field` is a field of that row, not a table reference:
 -- noqa: disable=RF03
 {%- set fields = [('user', 'varchar'), ('timestamp', 'bigint'),
     ('x', 'double'), ('y', 'double'), ('z', 'double')] %}
-with row_lines as (
-    select {{ landing_line_columns(row_fields=fields) }}
-    from {{ source('landing', 'accelerometer_landing') }}
-    where {{ new_landing_files() }}
-),
-
-lines as (
-    -- the row where the row cast read every field; the map for every other line
-    {%- set row_read = landing_row_read('row_doc', fields) %}
-    select
-        source_file,
-        source_file_modified_at,
-        raw_line,
-        has_field_delimiter,
-        case when {{ row_read }} then row_doc end as row_doc,
-        {{ landing_map_doc('not has_field_delimiter and not ' ~ row_read) }} as doc
-    from row_lines
+with lines as (
+    {{ landing_sensor_lines(source('landing', 'accelerometer_landing'), fields) }}
 ),
 
 checked as (

@@ -1,8 +1,8 @@
 -- One row per landing line of customer/landing/, parsed and typed, with the
 -- reason the line is rejected (null when usable). No line is dropped here.
 -- Incremental (folder config in dbt_project.yml): a run parses only the landing
--- files modified since the newest file the table holds (a file delivered again
--- replaces its earlier lines).
+-- files the table does not hold yet (a file delivered again replaces its earlier
+-- lines).
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'customer_landing') }}

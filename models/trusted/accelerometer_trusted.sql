@@ -1,20 +1,11 @@
 -- One row per distinct accelerometer reading (customer, time, x, y, z) of a
 -- customer_trusted customer; a reading delivered twice appears once.
--- Incremental (docs/incremental.md): the unit of change is the customer. A
--- run deletes the rows of the customers changed since its last load (new
--- records, new readings) and merges their rows computed anew by this SQL.
-{{ config(
-    unique_key='accelerometer_reading_id',
-    pre_hook="{{ delete_changed_keys('customer_id') }}",
-) }}
-
 with customers as (
     select
         customer_id,
         email,
         share_with_research_epoch_ms
     from {{ ref('customer_trusted') }}
-    where {{ is_changed('customer_id', 'customer_id') }}
 ),
 
 lines as (
@@ -31,8 +22,8 @@ lines as (
         on landing.email_key = customers.email
     where
         landing.rejection_reason is null
-        and {{ 'landing.reading_epoch_ms >= customers.share_with_research_epoch_ms'
-               if var('strict_consent') else 'true' }}
+        and not {{ is_before_research_consent('landing.reading_epoch_ms',
+                                              'customers.share_with_research_epoch_ms') }}
 )
 
 select
@@ -45,7 +36,6 @@ select
     y,
     z,
     consent_version,
-    max(source_file_modified_at) as landing_file_modified_at,
-    {{ run_loaded_at() }} as loaded_at
+    max(source_file_modified_at) as landing_file_modified_at
 from lines
 group by customer_id, consent_version, reading_epoch_ms, x, y, z

@@ -1,18 +1,8 @@
 -- One row per distinct step-trainer reading attributed to one customers_curated
 -- customer: the reading's serial number is the customer's, and the customer's
--- phone has a reading at the same timestamp (macros/phone_owners.sql). Serial
+-- phone has a reading at the same timestamp (the phone_owners macro). Serial
 -- numbers were reused by the fulfilment site, so a reading that would fit two
 -- customers is left out.
--- Incremental (docs/incremental.md): the unit of change is the serial number.
--- A run deletes the rows of the serials changed since its last load (new
--- readings, or any change of a customer who has or had the serial) and merges
--- their rows computed anew by this SQL.
-{{ config(
-    unique_key='step_trainer_reading_id',
-    pre_hook="{{ delete_changed_keys('serial_number') }}",
-) }}
-
--- depends_on: {{ ref('customer_trusted') }} (the privacy net of delete_changed_keys)
 with readings as (
     select
         serial_number,
@@ -20,14 +10,12 @@ with readings as (
         distance_from_object,
         max(source_file_modified_at) as landing_file_modified_at
     from {{ ref('step_trainer_landing_typed') }}
-    where
-        rejection_reason is null
-        and {{ is_changed('serial_number', 'serial_number') }}
+    where rejection_reason is null
     group by serial_number, sensor_reading_epoch_ms, distance_from_object
 ),
 
 owners as (
-    {{ phone_owners(is_changed('customers.serial_number', 'serial_number')) }}
+    {{ phone_owners() }}
 )
 
 select
@@ -38,8 +26,7 @@ select
     readings.sensor_reading_epoch_ms,
     {{ epoch_ms_to_timestamp('readings.sensor_reading_epoch_ms') }} as sensor_reading_at,
     readings.distance_from_object,
-    readings.landing_file_modified_at,
-    {{ run_loaded_at() }} as loaded_at
+    readings.landing_file_modified_at
 from readings
 inner join owners
     on

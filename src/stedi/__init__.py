@@ -1,3 +1,4 @@
-"""STEDI lakehouse tooling: a local Trino + MinIO stack, landing loads and dbt runs."""
+"""STEDI lakehouse tooling: the local stack (MinIO, PostgreSQL + Hive Metastore,
+Trino), landing loads and dbt runs."""
 
 __version__ = "0.1.0"

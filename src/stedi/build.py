@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt, forget, lakehouse, s3
+from stedi import dbt, lakehouse, lock, s3
+from stedi.privacy import REGISTRY_PREFIX
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -46,7 +47,7 @@ from stedi.trino import TrinoService
 PRODUCTION_ARGS = ("--exclude-resource-type", "unit_test")
 # The objects a build reads besides the code: the landing files and the
 # requests to be forgotten (stedi forget writes them).
-INPUT_PREFIXES = (*(f"{e}/landing/" for e in lakehouse.ENTITIES), forget.REGISTRY_PREFIX)
+INPUT_PREFIXES = (*(f"{e}/landing/" for e in lakehouse.ENTITIES), REGISTRY_PREFIX)
 # The project's files that decide what dbt does.
 PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml",
                   "profiles.yml.example")
@@ -154,12 +155,13 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
     args = dbt_build_args(dbt_args, full_refresh=full_refresh, unit_tests=unit_tests)
     # a full refresh leaves the tables as an incremental build would: one record
     key = dbt_build_args(dbt_args, unit_tests=unit_tests)
-    if not (full_refresh or always):
-        since = unchanged_since(settings, key)
-        if since is not None:
-            return Build(False, f"unchanged since the build of {since}")
-    record_path(settings).unlink(missing_ok=True)
-    dbt.run_dbt(args, settings, log=log)
-    remember(settings, key)
+    with lock.hold(settings, "stedi build"):   # no purge or erasure overlaps it
+        if not (full_refresh or always):
+            since = unchanged_since(settings, key)
+            if since is not None:
+                return Build(False, f"unchanged since the build of {since}")
+        record_path(settings).unlink(missing_ok=True)
+        dbt.run_dbt(args, settings, log=log)
+        remember(settings, key)
     return Build(True, "full refresh" if full_refresh else
                  "run on request" if always else "inputs changed or not recorded")

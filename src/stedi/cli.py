@@ -1,6 +1,7 @@
 """`stedi`: the command line for the local lakehouse.
 
-    stedi stack up | down | status     the local Trino + MinIO stack
+    stedi stack up | down | status     the local stack: MinIO, PostgreSQL + Hive
+                                       Metastore (the catalog), Trino
     stedi load [--data-dir DIR]        upload a landing folder to MinIO
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build (skipped when nothing
@@ -26,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from stedi import build, dbt, load, starter, synth
+from stedi import build, dbt, load, lock, starter, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -116,6 +117,13 @@ def cmd_forget(args) -> int:
     from stedi import forget
 
     settings = _settings(args)
+    if args.execute:  # plan and erase under the lakehouse's lock: no build in between
+        with lock.hold(settings, "stedi forget"):
+            return _forget(settings, args, forget)
+    return _forget(settings, args, forget)
+
+
+def _forget(settings, args, forget) -> int:
     plan = forget.make_plan(settings, args.email)
     if not plan.found and not plan.already_forgotten:
         raise StackError("forget: no data of that customer in the landing files or the "
@@ -124,7 +132,7 @@ def cmd_forget(args) -> int:
     if not plan.found:
         print("[stedi] already forgotten: nothing left to remove", file=sys.stderr)
     elif args.execute:
-        forget.execute(settings, args.email, plan)
+        forget.execute(settings, plan)
         print("[stedi] forgotten: lines removed, rows deleted, Iceberg history purged",
               file=sys.stderr)
     else:
@@ -181,9 +189,30 @@ def cmd_athena_check(args) -> int:
     return preflight.main(project_dir(), args.target, settings)
 
 
+# dbt commands that write the lakehouse: they hold its lock (stedi.lock).
+DBT_WRITES = ("build", "run", "seed", "snapshot", "run-operation")
+
+
 def cmd_dbt(args) -> int:
-    dbt.run_dbt(args.dbt_args, _settings(args))
+    settings = _settings(args)
+    if set(args.dbt_args) & set(DBT_WRITES):
+        with lock.hold(settings, "stedi dbt " + " ".join(args.dbt_args[:1])):
+            dbt.run_dbt(args.dbt_args, settings)
+    else:
+        dbt.run_dbt(args.dbt_args, settings)
     return 0
+
+
+def cmd_locked(args) -> int:
+    """Run any command while holding the lakehouse's lock."""
+    import subprocess
+
+    command = args.command_args[1:] if args.command_args[:1] == ["--"] else args.command_args
+    if not command:
+        raise StackError("locked: give the command to run, e.g. stedi locked -- make test")
+    client = lock.aws_client() if args.aws else None
+    with lock.hold(_settings(args), "stedi locked: " + " ".join(command), client=client):
+        return subprocess.run(command, check=False).returncode
 
 
 def parser() -> argparse.ArgumentParser:
@@ -244,6 +273,13 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--target", choices=["athena", "local"], default="athena",
                    help="athena (needs the STEDI_* AWS variables) or the local Trino")
     k.set_defaults(func=cmd_athena_check)
+    lk = sub.add_parser("locked", help="run a command holding the lakehouse's lock "
+                                       "(builds, loads, purges and erasures wait for it)")
+    lk.add_argument("--aws", action="store_true",
+                    help="the lock in the production bucket on AWS S3 (default credentials)"
+                         " instead of the local MinIO, e.g. around dbt build --target athena")
+    lk.add_argument("command_args", nargs=argparse.REMAINDER)
+    lk.set_defaults(func=cmd_locked)
     d = sub.add_parser("dbt", help="run dbt with the local profile")
     d.add_argument("dbt_args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_dbt)

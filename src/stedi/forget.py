@@ -5,10 +5,14 @@ its SHA-256, the customer_id. A dry run (the default) lists what would be
 removed; --execute removes it, in this order:
 
 1. records the request: one object s3://<bucket>/privacy/forgotten_customers/
-   <customer_id>.json holding the hash and the time, nothing else. The typed
-   landing tables read it (`is_forgotten_customer`): a line of a forgotten
-   customer delivered again is kept only as its file and time, with the
-   reason `forgotten`, so it never reaches a trusted table;
+   <customer_id>.json holding the hash, the time and the hashes of the Step
+   Trainer readings attributed to them, nothing else. The typed landing tables
+   join it (`is_forgotten_customer`): a line of a forgotten customer delivered
+   again is kept only as its file and time, with the reason `forgotten`, so it
+   never reaches a trusted table; and `stedi load` screens their lines out of
+   every file it uploads (privacy.Screen), so loading the local landing folder
+   again (`make lakehouse`, `stedi build`) never brings them back. The dry
+   run lists the local files that still hold their lines;
 2. rewrites every landing object holding their lines without those lines (the
    other lines byte for byte as they were): customer records and phone
    readings that name the email (parsed, or for a line that is not a JSON
@@ -31,24 +35,19 @@ removed; --execute removes it, in this order:
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from stedi import dbt, lakehouse, purge, s3
+from stedi import dbt, lakehouse, load, lock, purge, s3
 from stedi.errors import StackError
+from stedi.privacy import REGISTRY_PREFIX, Screen, customer_id, registry_key, step_reading_id
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
-REGISTRY_PREFIX = "privacy/forgotten_customers/"
 # One @, something on both sides, a dot in the domain, no white space.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-# Lines as both engines split them: \n, \r\n or a lone \r ends a line.
-LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-# The JSON key that names the customer, per landing entity.
-EMAIL_KEY = {"customer": "email", "accelerometer": "user"}
 # Tables the operation deletes from, by the column that identifies the person.
 MODELS = {
     "customer_landing_typed": "email_key", "accelerometer_landing_typed": "email_key",
@@ -69,10 +68,6 @@ def normalise(email: str) -> str:
     return key
 
 
-def customer_id(email_key: str) -> str:
-    return hashlib.sha256(email_key.encode()).hexdigest().upper()
-
-
 @dataclass
 class Plan:
     customer_id: str
@@ -80,6 +75,7 @@ class Plan:
     objects: dict[str, int] = field(default_factory=dict)   # s3 key -> lines to remove
     rows: dict[str, int] = field(default_factory=dict)      # model -> rows to delete
     step_readings: list[tuple[str, int]] = field(default_factory=list)
+    local_files: dict[str, int] = field(default_factory=dict)  # path -> lines screened at load
 
     @property
     def found(self) -> bool:
@@ -87,34 +83,8 @@ class Plan:
 
     def as_dict(self) -> dict:
         return {"customer_id": self.customer_id, "already_forgotten": self.already_forgotten,
-                "objects": self.objects, "rows": self.rows,
+                "objects": self.objects, "local_files": self.local_files, "rows": self.rows,
                 "step_readings": len(self.step_readings)}
-
-
-# --------------------------------------------------------------------------- #
-# Which lines are theirs
-# --------------------------------------------------------------------------- #
-def _word(email_key: str) -> re.Pattern:
-    """The email as a whole word of a line's text, in any case."""
-    return re.compile(rb"(?<![\w.+-])" + re.escape(email_key.encode()) + rb"(?![\w.-])",
-                      re.IGNORECASE)
-
-
-def _is_theirs(entity: str, line: bytes, email_key: str, word: re.Pattern,
-               steps: set[tuple[str, int]]) -> bool:
-    body = line.rstrip(b"\r\n")
-    try:
-        doc = json.loads(body) if b"\x01" not in body else None
-    except ValueError:
-        doc = None
-    if not isinstance(doc, dict):
-        # Not a record the models read, but it may still name them.
-        return bool(word.search(body))
-    if entity == "step_trainer":
-        return (doc.get("serialNumber"), doc.get("sensorReadingTime")) in steps
-    value = doc.get(EMAIL_KEY[entity])
-    return (isinstance(value, str) and value.strip().lower() == email_key) or bool(
-        word.search(body))
 
 
 def _read(client, bucket: str, key: str) -> bytes:
@@ -122,25 +92,9 @@ def _read(client, bucket: str, key: str) -> bytes:
     return gzip.decompress(data) if key.endswith(".gz") else data
 
 
-def _without_their_lines(entity: str, data: bytes, email_key: str, word: re.Pattern,
-                         steps: set[tuple[str, int]]) -> tuple[bytes, int]:
-    kept, removed = [], 0
-    for match in LINE.finditer(data):
-        line = match.group(0)
-        if _is_theirs(entity, line, email_key, word, steps):
-            removed += 1
-        else:
-            kept.append(line)
-    return b"".join(kept), removed
-
-
 # --------------------------------------------------------------------------- #
 # Plan and execute
 # --------------------------------------------------------------------------- #
-def _registry_key(cid: str) -> str:
-    return f"{REGISTRY_PREFIX}{cid}.json"
-
-
 def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tuple[str, int]]:
     table = lakehouse.qualified("step_trainer_trusted", settings.dbt_schema)
     rows = trino.query(f"select distinct serial_number, sensor_reading_epoch_ms from {table}"
@@ -175,44 +129,59 @@ def _count_rows(trino: TrinoService, settings: Settings, cid: str,
 
 def make_plan(settings: Settings, email: str) -> Plan:
     """What forgetting `email` removes; changes nothing."""
-    email_key = normalise(email)
-    cid = customer_id(email_key)
+    cid = customer_id(normalise(email))
     client = s3.client(settings)
     trino = TrinoService(settings)
     registered = set(s3.list_keys(settings, REGISTRY_PREFIX))
-    plan = Plan(customer_id=cid, already_forgotten=_registry_key(cid) in registered)
+    plan = Plan(customer_id=cid, already_forgotten=registry_key(cid) in registered)
     plan.step_readings = _step_readings(trino, settings, cid)
-    steps = set(plan.step_readings)
-    word = _word(email_key)
+    screen = _screen(plan)
     for entity in lakehouse.ENTITIES:
         for key in s3.list_keys(settings, f"{entity}/landing/"):
-            _, removed = _without_their_lines(entity, _read(client, settings.bucket, key),
-                                              email_key, word, steps)
+            _, removed = screen.apply(entity, _read(client, settings.bucket, key))
             if removed:
                 plan.objects[key] = removed
+    # The folder `stedi load` uploads from: left as it is (it is the user's), but
+    # every load screens these lines out with the request (privacy.Screen).
+    for entity, paths in load.landing_files(settings.data_dir, require=False).items():
+        for path in paths:
+            _, removed = screen.apply(entity, load.read_local(path))
+            if removed:
+                plan.local_files[str(path)] = removed
     plan.rows = _count_rows(trino, settings, cid, plan.step_readings)
     return plan
 
 
-def execute(settings: Settings, email: str, plan: Plan) -> None:
+def _screen(plan: Plan) -> Screen:
+    return Screen(frozenset({plan.customer_id}),
+                  frozenset(step_reading_id(s, ms) for s, ms in plan.step_readings))
+
+
+def execute(settings: Settings, plan: Plan) -> None:
     """Forget: record the request, rewrite the landing objects, delete and purge."""
-    email_key = normalise(email)
+    with lock.hold(settings, "stedi forget"):  # never under a running build
+        _execute(settings, plan)
+
+
+def _execute(settings: Settings, plan: Plan) -> None:
     client = s3.client(settings)
+    screen = _screen(plan)
     if not plan.already_forgotten:
         record = {"customer_id": plan.customer_id,
-                  "forgotten_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        client.put_object(Bucket=settings.bucket, Key=_registry_key(plan.customer_id),
+                  "forgotten_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "step_readings": sorted(screen.step_readings)}
+        client.put_object(Bucket=settings.bucket, Key=registry_key(plan.customer_id),
                           Body=(json.dumps(record) + "\n").encode())
-    steps, word = set(plan.step_readings), _word(email_key)
     versioned = client.get_bucket_versioning(Bucket=settings.bucket).get("Status")
     for key in plan.objects:
         entity = key.split("/", 1)[0]
-        kept, _ = _without_their_lines(entity, _read(client, settings.bucket, key),
-                                       email_key, word, steps)
+        kept, _ = screen.apply(entity, _read(client, settings.bucket, key))
         body = gzip.compress(kept, mtime=0) if key.endswith(".gz") else kept
-        # The loader's content hash, so `stedi load` of the same folder replaces it.
-        client.put_object(Bucket=settings.bucket, Key=key, Body=body,
-                          Metadata={"sha256": hashlib.sha256(body).hexdigest()})
+        # The object keeps the loader's hash of the local file it came from: a
+        # load of that same file is then a no-op, and a changed file is
+        # uploaded screened (load.load_landing).
+        source = client.head_object(Bucket=settings.bucket, Key=key).get("Metadata", {})
+        client.put_object(Bucket=settings.bucket, Key=key, Body=body, Metadata=source)
         if versioned:  # an older version of the object still holds the lines
             for version in client.list_object_versions(
                     Bucket=settings.bucket, Prefix=key).get("Versions", []):
@@ -232,5 +201,7 @@ def format_plan(plan: Plan) -> str:
     lines = [f"customer_id {plan.customer_id}"
              + (" (already forgotten)" if plan.already_forgotten else "")]
     lines += [f"  s3 object  {key}: {n} line(s)" for key, n in sorted(plan.objects.items())]
+    lines += [f"  local file {path}: {n} line(s) (kept as is; every load screens them out)"
+              for path, n in sorted(plan.local_files.items())]
     lines += [f"  table      {model}: {n} row(s)" for model, n in plan.rows.items() if n]
     return "\n".join(lines)

@@ -37,7 +37,8 @@ MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c"
 
 # The catalog: Hive Metastore standalone server from Maven Central, on PostgreSQL
 # from Debian's packages. 4.0.0 is the newest 4.x that still serves the thrift
-# calls PyIceberg 0.12 makes (4.0.1 removed get_table); README "The catalog".
+# calls PyIceberg 0.12 makes (4.0.1 removed get_table); docs/architecture.md
+# "The catalog".
 METASTORE_VERSION = "4.0.0"
 METASTORE_ARTIFACT = f"org.apache.hive:hive-standalone-metastore-server:{METASTORE_VERSION}:tar.gz:bin"
 METASTORE_SHA256 = "98691daba012f576755e406c4ca0a3777254f7e60a85a956ed7a3ed60e71db78"

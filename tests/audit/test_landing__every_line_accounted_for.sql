@@ -8,6 +8,9 @@
 -- The sensor datasets are counted with aggregations over the typed tables
 -- (linear in the data); the line-by-line outcome views of the sensor data
 -- (a window over every line) are checked by the integration tests instead.
+-- The rules that keep a reading (a consenting customer; with strict_consent,
+-- taken at or after the consent) are restated here on purpose, apart from
+-- accelerometer_trusted and is_before_research_consent: an independent check.
 with customer_accounting as (
     select
         count_if(outcome = 'trusted') as trusted_rows_from_landing,

@@ -1,8 +1,7 @@
 -- Assert that every machine_learning_curated row pairs readings of one customer:
 -- its phone reading is that customer's at that timestamp with those x/y/z, its
 -- Step Trainer reading is attributed to that customer at that timestamp, and
--- the Step Trainer's serial number is that customer's. An incremental build
--- checks the rows it wrote (macros/written_in_this_build.sql).
+-- the Step Trainer's serial number is that customer's.
 select ml_reading.machine_learning_reading_id
 from {{ ref('machine_learning_curated') }} as ml_reading
 left join {{ ref('accelerometer_trusted') }} as phone
@@ -12,14 +11,11 @@ left join {{ ref('step_trainer_trusted') }} as steps
 left join {{ ref('customers_curated') }} as customers
     on ml_reading.customer_id = customers.customer_id
 where
-    {{ written_in_this_build('ml_reading.loaded_at') }}
-    and (
-        phone.customer_id is distinct from ml_reading.customer_id
-        or steps.customer_id is distinct from ml_reading.customer_id
-        or customers.serial_number is distinct from ml_reading.serial_number
-        or phone.reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
-        or steps.sensor_reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
-        or phone.x is distinct from ml_reading.x
-        or phone.y is distinct from ml_reading.y
-        or phone.z is distinct from ml_reading.z
-    )
+    phone.customer_id is distinct from ml_reading.customer_id
+    or steps.customer_id is distinct from ml_reading.customer_id
+    or customers.serial_number is distinct from ml_reading.serial_number
+    or phone.reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
+    or steps.sensor_reading_epoch_ms is distinct from ml_reading.reading_epoch_ms
+    or phone.x is distinct from ml_reading.x
+    or phone.y is distinct from ml_reading.y
+    or phone.z is distinct from ml_reading.z

@@ -1,11 +1,9 @@
 -- Assert that every step_trainer_trusted reading belongs to a customer whose
 -- serial number it carries and whose phone has a reading at the same timestamp
 -- (serial numbers alone were reused by the fulfilment site). The rule is
--- restated here on purpose, apart from macros/phone_owners.sql, so that a
--- mistake in the macro cannot pass its own test. An incremental build checks
--- the rows it wrote (macros/written_in_this_build.sql). The phone readings are
--- joined from the tested rows (no correlated subquery under an OR), so an
--- incremental build reads only the phone readings of the customers it wrote.
+-- restated here on purpose, apart from the phone_owners macro, so that a
+-- mistake in the macro cannot pass its own test. The phone readings are
+-- joined from the tested rows (no correlated subquery under an OR).
 with steps as (
     select
         step_trainer_reading_id,
@@ -13,7 +11,6 @@ with steps as (
         serial_number,
         sensor_reading_epoch_ms
     from {{ ref('step_trainer_trusted') }}
-    where {{ written_in_this_build('loaded_at') }}
 ),
 
 phone_at_step_time as (

@@ -5,9 +5,7 @@
     forgotten, the same kind of text table). Each table holds one raw JSON line per row; the
     typed landing tables in models/landing parse it, so a malformed line never fails a
     query and both engines read the same files the same way.
-    Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables). A
-    table declared by an older version of this macro (other columns) is
-    dropped first (metadata only: the files stay).
+    Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables).
     dbt also compiles hooks (`dbt compile`, `dbt docs generate`, `dbt show`):
     those commands must not touch the warehouse (Athena: no AWS credentials in
     CI), so they only render the statements, which is what the compiled hook
@@ -30,18 +28,8 @@
                     {% do adapter.create_schema(relation.without_identifier()) %}
                 {% endif %}
             {% endif %}
-            {% set location = landing_location(source.meta.landing_prefix) %}
-            {% if not render_only %}
-                {% set existing = adapter.get_relation(
-                    database=relation.database, schema=relation.schema,
-                    identifier=relation.identifier) %}
-                {% if existing is not none
-                    and adapter.get_columns_in_relation(existing) | map(attribute='name')
-                        | map('lower') | list != landing_table_columns() %}
-                    {% do run_query(landing_table_drop(relation)) %}
-                {% endif %}
-            {% endif %}
-            {% do statements.append(landing_table_ddl(relation, location)) %}
+            {% do statements.append(landing_table_ddl(
+                relation, landing_location(source.meta.landing_prefix))) %}
         {% endfor %}
         {% if render_only %}
             {# Not executed: the compiled hook lists what a run would declare. #}

@@ -50,7 +50,7 @@
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
         'sql': preflight_iceberg_ctas(source, table_location ~ source.identifier ~ '/',
-            "select 'a' as customer_id, cast(1 as bigint) as share_with_research_epoch_ms"),
+            "select 'a' as customer_id"),
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'DELETE ... NOT IN (uncorrelated subquery)',
         'sql': 'delete from ' ~ typed ~ ' where customer_id not in (select consenting.customer_id from '

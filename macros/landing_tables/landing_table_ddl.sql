@@ -10,30 +10,9 @@
     newline, which no line can contain: a line that is exactly `\N` (the
     default marker) stays the text `\N` instead of turning null.
     Arguments: relation (the table), location (an s3:// prefix ending in /).
-    The columns are landing_table_columns(); create_landing_tables re-creates
-    a table whose columns differ from them.
 #}
 {% macro landing_table_ddl(relation, location) -%}
     {{ return(adapter.dispatch('landing_table_ddl', 'stedi')(relation, location)) }}
-{%- endmacro %}
-
-{% macro landing_table_columns() -%}
-    {{ return(['raw_line', 'after_field_delimiter']) }}
-{%- endmacro %}
-
-{# Dropping an external table removes its metadata only, on both engines (never
-   adapter.drop_relation: dbt-athena deletes the S3 data of a table it drops). #}
-{% macro landing_table_drop(relation) -%}
-    {{ return(adapter.dispatch('landing_table_drop', 'stedi')(relation)) }}
-{%- endmacro %}
-
-{% macro trino__landing_table_drop(relation) -%}
-    drop table if exists {{ relation }}
-{%- endmacro %}
-
-{# docs.aws.amazon.com/athena/latest/ug/drop-table.html: DROP TABLE [IF EXISTS] #}
-{% macro athena__landing_table_drop(relation) -%}
-    drop table if exists `{{ relation.schema }}`.`{{ relation.identifier }}`
 {%- endmacro %}
 
 {% macro trino__landing_table_ddl(relation, location) -%}

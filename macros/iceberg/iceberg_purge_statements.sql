@@ -15,8 +15,15 @@
 {%- endmacro %}
 
 {#- Trino: https://trino.io/docs/current/connector/iceberg.html (ALTER TABLE
-    EXECUTE optimize / expire_snapshots / remove_orphan_files); the local
-    catalog sets both min-retention properties to 0s. -#}
+    EXECUTE optimize / expire_snapshots / remove_orphan_files). Snapshots
+    expire at once (the local catalog allows 0s): a running write's files are
+    in no snapshot yet, so expiry cannot touch them. Orphan files, though,
+    must be older than the longest write (var orphan_file_min_age, default
+    1h; the catalog refuses less, iceberg.remove-orphan-files.min-retention):
+    a running build's files are orphans until it commits, and Iceberg warns
+    that removing them corrupts the table
+    (https://iceberg.apache.org/docs/latest/maintenance/#delete-orphan-files).
+    stedi's lock (src/stedi/lock.py) keeps builds and purges apart besides. -#}
 {% macro trino__iceberg_purge_statements(relation) -%}
     {{ return([
         {'sql': 'alter table ' ~ relation ~ ' execute optimize', 'more_runs': none},
@@ -24,7 +31,8 @@
         {'sql': "alter table " ~ relation
             ~ " execute expire_snapshots(retention_threshold => '0s')", 'more_runs': none},
         {'sql': "alter table " ~ relation
-            ~ " execute remove_orphan_files(retention_threshold => '0s')", 'more_runs': none},
+            ~ " execute remove_orphan_files(retention_threshold => '"
+            ~ var('orphan_file_min_age', '1h') ~ "')", 'more_runs': none},
     ]) }}
 {%- endmacro %}
 

@@ -11,8 +11,8 @@
     byte (up to a second \001) for the quarantine.
     With `row_fields` (list of (key, type), the sensor tables) the line is read
     by the guarded row cast instead (`row_doc`, landing_row_doc) and there is no
-    `doc` yet: the model parses into the map only the lines the row cast did not
-    read in full, in its next step (landing_row_read, landing_map_doc).
+    `doc` yet: landing_sensor_lines parses into the map only the lines the row
+    cast did not read in full (landing_row_read, landing_map_doc).
     Use in a select list over a landing source.
 #}
 {% macro landing_line_columns(row_fields=none) -%}

@@ -6,9 +6,8 @@
     reading time), whether exactly one curated customer fits and who:
     step_trainer_trusted keeps the readings with one owner, the audit view
     names the others' reason.
-    Argument: serial_filter (a predicate on customers.serial_number; true for all).
 #}
-{% macro phone_owners(serial_filter='true') -%}
+{% macro phone_owners() -%}
     select
         customers.serial_number,
         phone.reading_epoch_ms,
@@ -17,6 +16,5 @@
     from {{ ref('customers_curated') }} as customers
     inner join {{ ref('accelerometer_trusted') }} as phone
         on customers.customer_id = phone.customer_id
-    where {{ serial_filter }}
     group by customers.serial_number, phone.reading_epoch_ms
 {%- endmacro %}

@@ -1,0 +1,106 @@
+"""Upkeep never breaks a build: a purge or an erasure started while the build
+runs waits for it (the lakehouse's lock, src/stedi/lock.py), as a scheduler
+would start them, through the documented commands: `stedi build` in one
+process, `stedi purge --execute` or `stedi forget EMAIL --execute` in another.
+Before the lock, a purge whose OPTIMIZE committed under the build's CREATE OR
+REPLACE failed the build ("Metadata location [...] is not same as table
+metadata location")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+from conftest import STEDI
+from scenario import Scenario
+from test_forget import PROTECTED, F, K, _clear_requests, _files, _rows_of
+
+from stedi import dbt, lock
+
+
+def _env(sc) -> dict[str, str]:
+    return dict(dbt.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
+                STEDI_EXPECTATIONS="none")
+
+
+def _wait_for_holder(sc, holder: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = lock.current(sc.settings)
+        if found and found[0].get("holder") == holder:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{holder} never held the lock")
+
+
+def _overlap(sc, tmp_path, *second: str) -> dict[str, str]:
+    """`stedi build --full-refresh` (every table replaced), and `second`
+    started 5 s into its dbt run. Both must succeed; returns the build's node
+    statuses (its own dbt target path)."""
+    build = subprocess.Popen([STEDI, "build", "--full-refresh"],
+                             env=dict(_env(sc), DBT_TARGET_PATH=str(tmp_path / "build")),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _wait_for_holder(sc, "stedi build")
+    time.sleep(5)
+    other = subprocess.Popen([STEDI, *second], env=_env(sc), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    build_out, _ = build.communicate(timeout=1800)
+    other_out, _ = other.communicate(timeout=1800)
+    assert build.returncode == 0, build_out
+    assert other.returncode == 0, other_out
+    results = json.loads((tmp_path / "build" / "run_results.json").read_text())["results"]
+    return {r["unique_id"]: r["status"] for r in results}
+
+
+def assert_upkeep_started_after_the_build(sc) -> None:
+    """Trino's own record of the queries (system.runtime.queries): every table
+    the build created had ended before the first compaction started."""
+    rows = sc.trino.query(f"""
+        select
+            max(case when regexp_like(query, '(?i)create (or replace )?table') then "end" end),
+            min(case when regexp_like(query, '(?i)execute optimize') then created end)
+        from system.runtime.queries
+        where query like '%{sc.settings.dbt_schema}_%' and state = 'FINISHED'""")
+    last_create, first_optimize = rows[0]
+    assert last_create is not None and first_optimize is not None, rows
+    assert last_create <= first_optimize, rows
+
+
+def test_a_purge_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
+    sc = Scenario(stack, "overlap_purge", tmp_path)
+    _clear_requests(sc.settings)
+    try:
+        _files(sc)
+        sc.load()
+        sc.build("--full-refresh")
+        rows = {m: sc.count(m) for m in PROTECTED}
+        results = _overlap(sc, tmp_path, "purge", "--execute")
+        assert results and set(results.values()) <= {"success", "pass"}, results
+        # the purge waited for the build, and then purged: one snapshot per table
+        assert_upkeep_started_after_the_build(sc)
+        for model in PROTECTED:
+            assert sc.count(model) == rows[model], model
+            assert sc.query(f'select count(*) from {sc.table(model)[:-1]}$snapshots"')[0][0] == 1
+        assert lock.current(sc.settings) is None
+    finally:
+        sc.drop()
+
+
+def test_an_erasure_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
+    sc = Scenario(stack, "overlap_forget", tmp_path)
+    _clear_requests(sc.settings)
+    try:
+        _files(sc)
+        sc.load()
+        sc.build("--full-refresh")
+        keeps = _rows_of(sc, K)
+        results = _overlap(sc, tmp_path, "forget", F, "--execute")
+        assert results and set(results.values()) <= {"success", "pass"}, results
+        assert_upkeep_started_after_the_build(sc)
+        assert all(n == 0 for n in _rows_of(sc, F).values())
+        assert _rows_of(sc, K) == keeps
+        assert lock.current(sc.settings) is None
+    finally:
+        sc.drop()
+        _clear_requests(sc.settings)

@@ -1,0 +1,27 @@
+-- Assert that no step_trainer_trusted reading fits two customers: serial
+-- numbers were reused by the fulfilment site, so a reading whose serial number
+-- two consenting customers share, and whose time both their phones have a
+-- reading at, belongs to neither and is left out. The rule is restated here on
+-- purpose, apart from macros/phone_owners.sql: the customers come from
+-- customer_trusted (not customers_curated), so a mistake in the macro or in
+-- customers_curated cannot pass this test. Returns each such reading and the
+-- number of customers it fits.
+with fits as (
+    select
+        steps.step_trainer_reading_id,
+        customers.customer_id
+    from {{ ref('step_trainer_trusted') }} as steps
+    inner join {{ ref('customer_trusted') }} as customers
+        on steps.serial_number = customers.serial_number
+    inner join {{ ref('accelerometer_trusted') }} as phone
+        on
+            customers.customer_id = phone.customer_id
+            and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+)
+
+select
+    step_trainer_reading_id,
+    count(distinct customer_id) as fitting_customers
+from fits
+group by step_trainer_reading_id
+having count(distinct customer_id) > 1
