@@ -160,7 +160,7 @@ def test_every_statement_is_under_athenas_size_limit(rendered):
 
 def _documented_dbt_commands() -> list[str]:
     r"""Every dbt command line of docs/athena.md: in code blocks (with `\`
-    continuations) and in inline code."""
+    continuations; also behind `stedi locked ... --`) and in inline code."""
     text = DOCS.read_text()
     commands = []
     for language, block in re.findall(r"```(\w*)\n(.*?)```", text, flags=re.DOTALL):
@@ -168,8 +168,10 @@ def _documented_dbt_commands() -> list[str]:
             continue
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" #")[0].strip()
-            if line.startswith("dbt "):
-                commands.append(line)
+            # dbt itself, or behind a wrapper: `stedi locked --aws -- dbt ...`
+            found = re.match(r"(?:.*\s--\s+)?(dbt\s.*)$", line)
+            if found and (line.startswith("dbt ") or " -- dbt " in line):
+                commands.append(found.group(1))
     prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
     commands += [c for c in re.findall(r"`(dbt [^`]+)`", prose) if c.split()[1] != "build`"]
     return commands
