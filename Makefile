@@ -9,7 +9,7 @@
 VENV ?= .venv
 STEDI := $(VENV)/bin/stedi
 
-.PHONY: lakehouse test check test-stack up down status lint docs report athena-compile clean
+.PHONY: lakehouse test check test-stack up down status lint docs report athena-compile athena-render clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -49,9 +49,15 @@ docs: $(VENV)/.installed
 report: $(VENV)/.installed
 	$(STEDI) report
 
+# Every statement Athena can receive, rendered offline into target/athena/ (a
+# development tool: integration_tests/athena_render.py; see docs/athena.md).
+athena-render: $(VENV)/.installed
+	$(VENV)/bin/python integration_tests/athena_render.py --out target/athena
+
 # The Athena target, offline: no AWS credentials needed (see docs/athena.md).
 athena-compile: $(VENV)/.installed
-	$(VENV)/bin/pytest integration_tests/test_athena_compile.py integration_tests/test_manifest.py
+	$(VENV)/bin/pytest integration_tests/test_athena_compile.py integration_tests/test_manifest.py \
+		integration_tests/test_athena_statements.py
 
 clean: down
 	rm -rf .stack target logs

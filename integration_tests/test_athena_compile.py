@@ -68,10 +68,9 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
     # athena__ variants are reached through adapter.dispatch, which dbt does not record.
     dispatched = {k for k in ours if k.split(".")[-1].startswith(("athena__", "trino__"))}
     generic = {k for k in ours if k.split(".")[-1].startswith("test_")}
-    # Run-operations and the pre-flight are not compiled; `stedi athena-render`
-    # renders them with
-    # everything they call (test_athena_statements.py checks what they send).
-    from stedi.athena import ENTRY_MACROS
+    # Run-operations and the pre-flight are not compiled; athena_render.py
+    # renders them with everything they call (test_athena_statements.py checks what they send).
+    from athena_render import ENTRY_MACROS
 
     todo = [f"macro.stedi.{name}" for name in ENTRY_MACROS]
     while todo:
@@ -119,6 +118,14 @@ SHARED_FUNCTIONS = {
     "chr",  # Presto 0.217 string functions: chr(n); Trino the same
     "strpos", "substr",  # Presto 0.217 string functions: strpos(string, substring),
                          # substr(string, start); Trino the same (landing_row_doc)
+    # Presto 0.217 array functions contains(x, element), cardinality(x) and regexp
+    # function regexp_extract_all(string, pattern); Trino the same
+    # (is_forgotten_customer); regexp_like(string, pattern) and the aggregate
+    # array_agg(x): Presto 0.217 regexp and aggregate functions; arrays_overlap(x, y)
+    # and the lambda function transform(array, function): Presto 0.217 array and
+    # lambda functions; Trino the same
+    "contains", "cardinality", "regexp_extract_all", "regexp_like", "array_agg",
+    "arrays_overlap", "transform",
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",

@@ -5,20 +5,25 @@
     steps run against local Trino in CI (`stedi athena-check --target local`),
     and their Athena rendering is form-checked with every other statement.
     Returns the steps in order, each {'feature', 'sql', 'cleanup'}: the project's
-    own macros wherever one exists (landing DDL, purge), so the pre-flight
-    tries exactly what a build sends. Cleanup steps run even after a failure.
-    Arguments: schema (a scratch database/schema, dropped at the end);
-    landing_location (s3:// prefix holding one JSON line); table_location
-    (s3:// prefix for the scratch Iceberg tables, Athena only).
+    own macros wherever one exists (landing DDL, purge, purge check), so the
+    pre-flight tries exactly what a build, `stedi purge` and `stedi forget`
+    send. A step with 'capture' keeps its result under that name; a step with
+    'macro' (and 'args') is a project macro the pre-flight calls through dbt
+    with the engine's connection (the purge check, given the captured files).
+    Cleanup steps run even after a failure.
+    Arguments: schema (a scratch database/schema; see preflight_schema_statements
+    for which engine drops it); landing_location (s3:// prefix holding one JSON
+    line); table_location (s3:// prefix for the scratch Iceberg tables, Athena
+    only); suffix (appended to each scratch table's name: one run's own tables).
 #}
-{% macro preflight_statements(schema, landing_location, table_location) %}
+{% macro preflight_statements(schema, landing_location, table_location, suffix='') %}
     {%- set landing_db = 'hive' if target.type == 'trino' else target.database -%}
     {%- set landing = api.Relation.create(database=landing_db, schema=schema,
-                                          identifier='preflight_landing') -%}
+                                          identifier='preflight_landing' ~ suffix) -%}
     {%- set typed = api.Relation.create(database=target.database, schema=schema,
-                                        identifier='preflight_iceberg', type='table') -%}
+                                        identifier='preflight_iceberg' ~ suffix, type='table') -%}
     {%- set source = api.Relation.create(database=target.database, schema=schema,
-                                         identifier='preflight_consenting', type='table') -%}
+                                         identifier='preflight_consenting' ~ suffix, type='table') -%}
     {%- set rows -%}
         select cast(1 as bigint) as reading_id, 'a' as customer_id,
             cast('2024-01-01 00:00:00.123456' as timestamp(6)) as loaded_at
@@ -28,7 +33,7 @@
         select cast(3 as bigint), 'c', cast('2024-01-01 00:00:02' as timestamp(6))
     {%- endset -%}
     {%- set steps = [] -%}
-    {%- for statement in preflight_schema_statements(landing, typed, create=true) -%}
+    {%- for statement in preflight_schema_statements(landing, [typed, source], create=true) -%}
         {%- do steps.append({'feature': 'create a scratch database', 'sql': statement, 'cleanup': false}) -%}
     {%- endfor -%}
     {%- do steps.append({'feature': 'landing external table DDL (raw JSON lines)',
@@ -41,10 +46,10 @@
         'sql': "select cast('2024-01-01 00:00:00.123456' as timestamp(6)) as loaded_at",
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
-        'sql': preflight_iceberg_ctas(typed, table_location ~ 'preflight_iceberg/', rows),
+        'sql': preflight_iceberg_ctas(typed, table_location ~ typed.identifier ~ '/', rows),
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
-        'sql': preflight_iceberg_ctas(source, table_location ~ 'preflight_consenting/',
+        'sql': preflight_iceberg_ctas(source, table_location ~ source.identifier ~ '/',
             "select 'a' as customer_id"),
         'cleanup': false}) -%}
     {%- do steps.append({'feature': 'DELETE ... NOT IN (uncorrelated subquery)',
@@ -53,13 +58,16 @@
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
         'sql': 'select count(*) from ' ~ iceberg_metadata_table(typed, 'snapshots'), 'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
-        'sql': iceberg_files_query(typed), 'cleanup': false}) -%}
+        'sql': iceberg_files_query(typed), 'capture': 'before', 'cleanup': false}) -%}
     {%- for statement in iceberg_purge_statements(typed) -%}
         {%- do steps.append({'feature': 'purge: ' ~ statement.sql.split()[0] | upper
             ~ (' (repeated while ' ~ statement.more_runs | upper ~ ' needs more runs)' if statement.more_runs else ''),
             'sql': statement.sql, 'more_runs': statement.more_runs, 'cleanup': false}) -%}
     {%- endfor -%}
-    {%- for statement in preflight_schema_statements(landing, typed, create=false) -%}
+    {%- do steps.append({'feature': 'purge check: assert_iceberg_purged (as stedi purge and forget run it)',
+        'sql': 'assert_iceberg_purged(' ~ typed ~ ', before)', 'macro': 'assert_iceberg_purged',
+        'args': {'relation': typed}, 'cleanup': false}) -%}
+    {%- for statement in preflight_schema_statements(landing, [typed, source], create=false) -%}
         {%- do steps.append({'feature': 'drop what the pre-flight made', 'sql': statement, 'cleanup': true}) -%}
     {%- endfor -%}
     {{ return(steps) }}

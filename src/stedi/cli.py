@@ -13,7 +13,6 @@
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
                                        (the benchmarks/ package: pip install -e benchmarks)
-    stedi athena-render [--out DIR]    every statement Athena would receive, offline
     stedi athena-check [--target T]    pre-flight on your AWS account (or the local Trino)
     stedi dbt ARGS...                  any dbt command, with the local profile
 
@@ -179,19 +178,6 @@ def cmd_bench(args) -> int:
     return bench_main(args.bench_args)
 
 
-def cmd_athena_render(args) -> int:
-    """Every statement Athena would receive, rendered offline (no AWS)."""
-    from stedi import athena
-    from stedi.settings import project_dir
-
-    statements = athena.render(project_dir())
-    path = athena.write(statements, Path(args.out) / "statements.sql")
-    for kind, n in sorted(athena.counts(statements).items()):
-        print(f"{kind:<26} {n:>5}")
-    print(path)
-    return 0
-
-
 def cmd_athena_check(args) -> int:
     """Pre-flight: each engine feature the project relies on, on the real engine."""
     from stedi import preflight
@@ -282,10 +268,6 @@ def parser() -> argparse.ArgumentParser:
                        help="time dbt on Trino vs PySpark vs DuckDB (`stedi bench --help`)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER)
     b.set_defaults(func=cmd_bench)
-    a = sub.add_parser("athena-render",
-                       help="write every statement Athena would receive (offline, no AWS)")
-    a.add_argument("--out", default="target/athena", help="folder for statements.sql/.json")
-    a.set_defaults(func=cmd_athena_render)
     k = sub.add_parser("athena-check",
                        help="pre-flight on your AWS account: each Athena feature used, pass/fail")
     k.add_argument("--target", choices=["athena", "local"], default="athena",

@@ -2,12 +2,14 @@
 
 In a scratch database it tries each engine feature the project relies on (the
 landing DDL, "$path"/"$file_modified_time", timestamp(6), Iceberg CTAS at the
-configured location, the DELETE and MERGE forms, "t$snapshots"/"t$files",
-the purge's ALTER/OPTIMIZE/VACUUM), prints one PASS/FAIL line per step with
-the failing statement and the engine's message, and drops what it made. The
-steps come from the project's own macros (macros/preflight_statements.sql),
-rendered by dbt for the target, so the pre-flight sends exactly the forms a
-build sends.
+configured location, the DELETE form, "t$snapshots"/"t$files", the purge's
+ALTER/OPTIMIZE/VACUUM and then the project's own purge check on the scratch
+table), prints one PASS/FAIL line per step with the failing statement and the
+engine's message, and drops the tables it made (on Athena the scratch Glue
+database `stedi_preflight` stays: dropping it needs glue:DeleteDatabase, which
+the documented dbt role does not have). The steps come from the project's own
+macros (macros/preflight_statements.sql), rendered by dbt for the target, so
+the pre-flight sends exactly the forms a build sends.
 
     stedi athena-check                   # Athena: needs the STEDI_* AWS variables
     stedi athena-check --target local    # the same steps on the local Trino (CI)
@@ -16,8 +18,11 @@ build sends.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +35,7 @@ ATHENA_VARIABLES = {
     "STEDI_BUCKET": "the lake bucket (landing files and table data)",
 }
 SCRATCH_PREFIX = "_stedi_preflight"
+SCRATCH_DATABASE = "stedi_preflight"
 
 
 @dataclass
@@ -51,6 +57,49 @@ def check_athena_environment() -> None:
     results = os.environ["STEDI_ATHENA_RESULTS"]
     if not results.startswith("s3://"):
         raise StackError(f"STEDI_ATHENA_RESULTS must be an s3:// location, not {results!r}")
+
+
+@contextmanager
+def dbt_session(project_dir: Path, target: str, env: dict[str, str]):
+    """dbt parsed for `target` in this process, connection-free: yields
+    (manifest, adapter, config). `env` replaces the AWS/STEDI variables for the
+    duration (the profile reads them); nothing connects unless a caller does.
+    (Also used by the offline renderer, integration_tests/athena_render.py.)"""
+    from dbt.adapters.factory import FACTORY
+    from dbt.cli.main import dbtRunner
+
+    saved = dict(os.environ)
+    work = Path(tempfile.mkdtemp(prefix="stedi-dbt-session-"))
+    try:
+        os.environ.update(env)
+        (work / "profiles").mkdir()
+        shutil.copyfile(project_dir / "profiles.yml.example", work / "profiles" / "profiles.yml")
+        os.environ["DBT_PROFILES_DIR"] = str(work / "profiles")
+        parsed = dbtRunner().invoke(
+            ["parse", "--project-dir", str(project_dir), "--target", target,
+             "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+             "--quiet"])
+        if not parsed.success:
+            raise StackError(f"dbt parse --target {target} failed: {parsed.exception}")
+        adapter = FACTORY.adapters[
+            "athena" if target == "athena" else next(iter(FACTORY.adapters))]
+        yield parsed.result, adapter, adapter.config
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def call_macro(session, name: str, **kwargs):
+    """Call a macro in `session` (from dbt_session) and return its value: the
+    project's own, else dbt's or the adapter's (e.g. create_schema)."""
+    from dbt.context.providers import generate_runtime_macro_context
+
+    manifest, _, config = session
+    macro = manifest.macros.get(f"macro.stedi.{name}") or manifest.find_macro_by_name(
+        name, config.project_name, None)
+    ctx = generate_runtime_macro_context(macro, config, manifest, macro.package_name)
+    return ctx[name](**kwargs)
 
 
 class _AthenaRunner:
@@ -117,15 +166,16 @@ class _TrinoRunner:
 
 def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[Step]:
     """Run the pre-flight on `target` ('athena' or 'local'); returns every step."""
-    from stedi import athena
-
     if target == "athena":
         check_athena_environment()
         env = {}
     else:
         env = {"STEDI_TRINO_PORT": str(settings.trino_port), "STEDI_BUCKET": settings.bucket}
     run_id = uuid.uuid4().hex[:8]
-    schema = f"stedi_preflight_{run_id}"
+    # Athena: one scratch Glue database, kept (dropping it needs
+    # glue:DeleteDatabase, which the dbt role is not granted); each run's tables
+    # carry the run id. Trino: a schema per run, dropped.
+    schema = SCRATCH_DATABASE if target == "athena" else f"{SCRATCH_DATABASE}_{run_id}"
     prefix = f"{SCRATCH_PREFIX}/{run_id}"
     try:
         runner = _AthenaRunner() if target == "athena" else _TrinoRunner(settings)
@@ -134,32 +184,59 @@ def run(project_dir: Path, target: str, settings=None, out=sys.stdout) -> list[S
                  f"{os.environ.get('STEDI_AWS_REGION')}" if target == "athena"
                  else settings.trino_url)
         raise StackError(f"cannot reach {where}: {exc}") from exc
-    with athena.dbt_session(project_dir, "athena" if target == "athena" else "local",
-                            env) as session:
-        plan = athena.call_macro(
+    steps: list[Step] = []
+    with dbt_session(project_dir, "athena" if target == "athena" else "local",
+                     env) as session:
+        plan = call_macro(
             session, "preflight_statements", schema=schema,
             landing_location=f"s3://{runner.bucket}/{prefix}/landing/",
-            table_location=f"s3://{runner.bucket}/{prefix}/tables/")
-    steps: list[Step] = []
-    runner.put(f"{prefix}/landing/line.json",
-               b'{"user": "preflight@example.org", "timestamp": 1, "x": 0, "y": 0, "z": 0}\n')
-    try:
-        for item in plan:
-            sql = item["sql"].strip()
-            try:
-                runner.execute(sql, item.get("more_runs"))
-                step = Step(item["feature"], sql, True, cleanup=item["cleanup"])
-            except Exception as exc:  # noqa: BLE001 -- the step's failure is the result
-                step = Step(item["feature"], sql, False, str(exc).strip().splitlines()[0][:400],
-                            cleanup=item["cleanup"])
-            steps.append(step)
-            print(f"{'PASS' if step.ok else 'FAIL'}  {step.feature}", file=out)
-            if not step.ok:
-                print(f"      statement: {' '.join(sql.split())[:300]}", file=out)
-                print(f"      error:     {step.error}", file=out)
-    finally:
-        runner.delete_prefix(f"{prefix}/")
+            table_location=f"s3://{runner.bucket}/{prefix}/tables/", suffix=f"_{run_id}")
+        runner.put(f"{prefix}/landing/line.json",
+                   b'{"user": "preflight@example.org", "timestamp": 1, "x": 0, "y": 0, "z": 0}\n')
+        captured: dict = {}
+        try:
+            for item in plan:
+                sql = item["sql"].strip()
+                try:
+                    _run_step(session, runner, item, captured)
+                    step = Step(item["feature"], sql, True, cleanup=item["cleanup"])
+                except Exception as exc:  # noqa: BLE001 -- the step's failure is the result
+                    step = Step(item["feature"], sql, False, _message(exc),
+                                cleanup=item["cleanup"])
+                steps.append(step)
+                print(f"{'PASS' if step.ok else 'FAIL'}  {step.feature}", file=out)
+                if not step.ok:
+                    print(f"      statement: {' '.join(sql.split())[:300]}", file=out)
+                    print(f"      error:     {step.error}", file=out)
+        finally:
+            runner.delete_prefix(f"{prefix}/")
     return steps
+
+
+def _message(exc: Exception) -> str:
+    """The engine's message: its first line; a dbt compilation error (the purge
+    check's finding) whole, since its first line only names the macro."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    text = " ".join(" ".join(lines).split()) if "Compilation Error" in lines[0] else lines[0]
+    return text[:400]
+
+
+def _run_step(session, runner, item: dict, captured: dict) -> None:
+    """One step: a statement through the engine's client; a captured query and
+    a project macro (the purge check) through dbt's own connection, the way
+    purge_iceberg_table runs them (run_query, then assert_iceberg_purged)."""
+    _, adapter, _ = session
+    if item.get("capture") or item.get("macro"):
+        with adapter.connection_named("stedi-preflight"):
+            if item.get("capture"):
+                _, captured[item["capture"]] = adapter.execute(item["sql"], fetch=True)
+            else:
+                # assert_iceberg_purged(relation, before): the files captured
+                # before the purge, as purge_iceberg_table passes them
+                call_macro(session, item["macro"], **item["args"],
+                           before=captured.get("before"))
+    else:
+        runner.execute(item["sql"].strip(), item.get("more_runs"))
 
 
 def main(project_dir: Path, target: str, settings) -> int:
