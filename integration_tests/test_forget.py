@@ -28,7 +28,7 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt, forget, s3
+from stedi import dbt, forget, lakehouse, s3
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -193,7 +193,7 @@ def _customer_id(email):
 def _clear_requests(settings):
     """Requests to be forgotten outlive builds (by design): a test starts without any."""
     s3.ensure_bucket(settings)
-    for key in s3.list_keys(settings, forget.REGISTRY_PREFIX):
+    for key in s3.list_keys(settings, lakehouse.REGISTRY_PREFIX):
         s3.client(settings).delete_object(Bucket=settings.bucket, Key=key)
 
 
@@ -282,7 +282,7 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert traces == {"names": [], "stale_metadata": {}}, traces
 
     scanned_after, after = scan_every_object(sc.settings, needles)
-    registry = f"{sc.settings.bucket}/{forget.REGISTRY_PREFIX}{_customer_id(F)}.json"
+    registry = f"{sc.settings.bucket}/{lakehouse.REGISTRY_PREFIX}{_customer_id(F)}.json"
     assert set(after) == {registry}, after
     record = json.loads(s3.client(sc.settings).get_object(
         Bucket=sc.settings.bucket, Key=registry.split("/", 1)[1])["Body"].read())

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi import build, dbt, install, lakehouse, load, synth
+from stedi import counts as zone_counts
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -356,7 +357,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         _log(f"N={scale:g}: dbt build --full-refresh {i + 1}/{repeats}")
         builds.append(dbt_build(settings, full_refresh=True, log_file=log_file))
         _log(f"  {builds[-1]['wall_s']:.1f}s (load {builds[-1]['loadavg_before']})")
-    counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+    counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
     check("dbt/trino", counts, expected)
 
     refs = {}
@@ -387,7 +388,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             run["added_landing_rows"] = sum(delta_expected[name]
                                             for name in lakehouse.names(lakehouse.SOURCES))
             wanted = synth.add_counts(wanted, delta_expected)
-            counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+            counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
             check(f"dbt/trino incremental +{part}", counts, wanted)
             runs[part] = run
         inc, fixed = runs["delta"], runs["fixed"]
@@ -404,7 +405,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         if skipped.ran:
             mismatches.append(f"N={scale:g}: stedi build ran with nothing new ({skipped.reason})")
         _log(f"  stedi build: {skipped.reason}, {idle['skipped_build_s']:.2f}s")
-        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
         check("dbt/trino no new data", counts, wanted)
         load.load_landing(bench, data)   # leave the base data set loaded
 

@@ -42,7 +42,6 @@ from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
-REGISTRY_PREFIX = "privacy/forgotten_customers/"
 # One @, something on both sides, a dot in the domain, no white space.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # Lines as both engines split them: \n, \r\n or a lone \r ends a line.
@@ -138,7 +137,7 @@ def _without_their_lines(entity: str, data: bytes, email_key: str, word: re.Patt
 # Plan and execute
 # --------------------------------------------------------------------------- #
 def _registry_key(cid: str) -> str:
-    return f"{REGISTRY_PREFIX}{cid}.json"
+    return f"{lakehouse.REGISTRY_PREFIX}{cid}.json"
 
 
 def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tuple[str, int]]:
@@ -179,7 +178,7 @@ def make_plan(settings: Settings, email: str) -> Plan:
     cid = customer_id(email_key)
     client = s3.client(settings)
     trino = TrinoService(settings)
-    registered = set(s3.list_keys(settings, REGISTRY_PREFIX))
+    registered = set(s3.list_keys(settings, lakehouse.REGISTRY_PREFIX))
     plan = Plan(customer_id=cid, already_forgotten=_registry_key(cid) in registered)
     plan.step_readings = _step_readings(trino, settings, cid)
     steps = set(plan.step_readings)

@@ -24,17 +24,26 @@ from stedi.settings import Settings
 LANDING_PATTERNS = ("*.json", "*.json.gz")
 
 
-def landing_files(folder: Path) -> dict[str, list[Path]]:
-    if not folder.is_dir():
-        raise StackError(f"Landing folder {folder} does not exist.")
-    found = {
+def _found(folder: Path) -> dict[str, list[Path]]:
+    return {
         e: sorted(p for pattern in LANDING_PATTERNS for p in (folder / e / "landing").glob(pattern))
         for e in ENTITIES
     }
+
+
+def has_landing_files(folder: Path) -> bool:
+    """Whether the folder holds any file the loader would upload (.json or .json.gz)."""
+    return folder.is_dir() and any(_found(folder).values())
+
+
+def landing_files(folder: Path) -> dict[str, list[Path]]:
+    if not folder.is_dir():
+        raise StackError(f"Landing folder {folder} does not exist.")
+    found = _found(folder)
     if not any(found.values()):
         raise StackError(
             f"{folder} holds no landing files: expected "
-            + ", ".join(f"{e}/landing/*.json" for e in ENTITIES)
+            + ", ".join(f"{e}/landing/*.json[.gz]" for e in ENTITIES)
         )
     return found
 
