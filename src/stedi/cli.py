@@ -1,6 +1,7 @@
 """`stedi`: the command line for the local lakehouse.
 
     stedi stack up | down | status     the local stack (MinIO, catalog, Trino), native
+    stedi compose up | down [--volumes]  the same stack with docker compose, checked first
     stedi load [--data-dir DIR]        upload a landing folder to MinIO
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build (skipped when nothing
@@ -50,6 +51,19 @@ def cmd_stack(args) -> int:
         stack.down()
     for name, state in stack.status().items():
         print(f"{name:<6} {state}")
+    return 0
+
+
+def cmd_compose(args) -> int:
+    from stedi import compose
+
+    settings = _settings(args)
+    if args.action == "up":
+        compose.up(settings)
+        print(f"[stedi] compose stack up: Trino {settings.trino_url}, MinIO "
+              f"{settings.s3_endpoint}, landing data loaded", file=sys.stderr)
+    else:
+        compose.down(settings, volumes=args.volumes)
     return 0
 
 
@@ -188,6 +202,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stack", help="start, stop or inspect the local stack")
     s.add_argument("action", choices=["up", "down", "status"])
     s.set_defaults(func=cmd_stack)
+    o = sub.add_parser("compose", help="docker compose up/down, with checks and no half-up stack")
+    o.add_argument("action", choices=["up", "down"])
+    o.add_argument("--data-dir", help="landing folder the load service uploads (env STEDI_DATA_DIR)")
+    o.add_argument("--volumes", action="store_true", help="down: also delete the lake and catalog")
+    o.set_defaults(func=cmd_compose)
     for name, func, text in [
         ("load", cmd_load, "upload a landing folder to MinIO"),
         ("fetch-starter", cmd_fetch_starter, "download the public starter data"),

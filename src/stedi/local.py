@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi import build, counts, load, starter
+from stedi import build, counts, load, prereqs, starter
 from stedi.settings import Settings
 from stedi.stack import Stack
 
@@ -23,6 +23,8 @@ def build_local(settings: Settings, *, expect: str | None = None, full_refresh: 
     exact counts of a dataset named in seeds/expected_row_counts.csv; `start`:
     False to use a stack already running on the configured ports (e.g.
     `docker compose up`) instead of starting the native one."""
+    if start:
+        prereqs.ensure(settings)  # a machine that cannot run the stack stops here
     starter.ensure_landing_data(settings.data_dir)
     stack = Stack(settings)
     if start:
