@@ -113,6 +113,7 @@ class DockerHost:
                    if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()]
         if missing:
             _log(f"apt-get install {' '.join(missing)}")
+            subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
             subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-qq",
                             "--no-install-recommends", *missing], check=True,
                            stdout=subprocess.DEVNULL)
