@@ -4,12 +4,13 @@
 # `make check`:     the offline tier: no stack needed, about a minute (lint, manifest
 #                   rules, offline Athena compile, synth, CLI, report rendering).
 # `make test-stack`: the stack tier only (CI runs `make check` first, then this).
+# `make test-compose`: docker-compose.yml for real, on a Docker daemon of its own.
 # `make report`:    target/report.html of the last build.
 
 VENV ?= .venv
 STEDI := $(VENV)/bin/stedi
 
-.PHONY: lakehouse test check test-stack up down status lint docs report athena-compile athena-render clean
+.PHONY: lakehouse test check test-stack test-compose up down status lint docs report athena-compile athena-render clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +29,11 @@ check: $(VENV)/.installed
 
 test-stack: $(VENV)/.installed
 	$(VENV)/bin/pytest -m stack
+
+# The compose tier: docker-compose.yml on a Docker daemon of its own (root;
+# integration_tests/dockerhost.py), on the STEDI_*_PORT ports of the environment.
+test-compose: $(VENV)/.installed
+	$(VENV)/bin/pytest -m compose integration_tests/test_compose_stack.py
 
 up: $(VENV)/.installed
 	$(STEDI) stack up

@@ -10,8 +10,9 @@ it is never copied into the repository.
 
 Two tiers (pytest_collection_modifyitems below): a test that uses the `stack`
 fixture, directly or through `loaded`, `built`, `trino_cursor`, ..., or that is
-marked `stack` (it starts a server of its own) is in the stack tier; every other
-test is `offline`: it needs no running service (`make check`, run first in CI).
+marked `stack` (it starts a server of its own) is in the stack tier; a test
+marked `compose` (docker-compose.yml on a Docker daemon of its own) runs only
+when selected (`make test-compose`); every other test is `offline`: it needs no running service (`make check`, run first in CI).
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ with (REPO_ROOT / "seeds" / "expected_row_counts.csv").open(newline="") as _seed
                         for row in csv.DictReader(_seed) if row["dataset"] == "reference"}
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    compose_selected = "compose" in (config.getoption("markexpr") or "")
     for item in items:
-        if "stack" in item.fixturenames or item.get_closest_marker("stack"):
+        if item.get_closest_marker("compose"):
+            # its own Docker daemon and images: only when asked for (make test-compose)
+            if not compose_selected:
+                item.add_marker(pytest.mark.skip(reason="the compose tier: make test-compose"))
+        elif "stack" in item.fixturenames or item.get_closest_marker("stack"):
             item.add_marker(pytest.mark.stack)
         else:
             item.add_marker(pytest.mark.offline)

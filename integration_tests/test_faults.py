@@ -11,13 +11,13 @@ import time
 
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
-from stedi import dbt, lakehouse
+from stedi import counts, dbt, lakehouse
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 
 
 def _counts(stack) -> dict[str, int]:
-    return {name: n for _, name, n in dbt.row_counts(stack.trino)}
+    return {name: n for _, name, n in counts.row_counts(stack.trino)}
 
 
 def _assert_reference_tables(stack, settings):

@@ -29,7 +29,7 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt, forget, privacy, s3
+from stedi import dbt, lakehouse, privacy, s3
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -284,7 +284,7 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert traces == {"names": [], "stale_metadata": {}}, traces
 
     scanned_after, after = scan_every_object(sc.settings, needles)
-    registry = f"{sc.settings.bucket}/{forget.REGISTRY_PREFIX}{_customer_id(F)}.json"
+    registry = f"{sc.settings.bucket}/{lakehouse.REGISTRY_PREFIX}{_customer_id(F)}.json"
     assert set(after) == {registry}, after
     record = json.loads(s3.client(sc.settings).get_object(
         Bucket=sc.settings.bucket, Key=registry.split("/", 1)[1])["Body"].read())
@@ -508,7 +508,7 @@ def test_the_models_read_the_requests_as_data_whatever_their_number(stack, tmp_p
         none = compiled("none")
         ids = [privacy.customer_id(f"person{i}@example.com") for i in range(100_000)]
         s3.client(sc.settings).put_object(
-            Bucket=sc.settings.bucket, Key=forget.REGISTRY_PREFIX + "bulk.json",
+            Bucket=sc.settings.bucket, Key=lakehouse.REGISTRY_PREFIX + "bulk.json",
             Body="".join(json.dumps({"customer_id": c}) + "\n" for c in ids).encode())
         assert sc.query("select count(*) from hive.t_many_requests_privacy"
                         ".forgotten_customers")[0][0] == len(ids)

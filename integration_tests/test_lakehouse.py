@@ -13,7 +13,7 @@ from conftest import (
     scalar,
 )
 
-from stedi import dbt
+from stedi import counts, dbt
 from stedi.errors import StackError
 from stedi.lakehouse import COUNTED, CURATED, TRUSTED
 from stedi.settings import Settings
@@ -150,7 +150,7 @@ def test_consent_test_catches_a_leaked_row(built, settings):
 
 
 def test_row_count_table_prints_every_zone(built):
-    table = dbt.format_counts(dbt.row_counts(built.trino))
+    table = counts.format_counts(counts.row_counts(built.trino))
     for zone in ("landing", "trusted", "curated"):
         assert zone in table
     assert "40,981" in table and "28,680" in table

@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO_ROOT, STEDI
 from scenario import drop_lakehouse_schemas
 
-from stedi import dbt, s3
+from stedi import counts, s3
 
 BUCKET = "stedi-own-data-test"
 SCHEMA = "stedi_own_data_test"
@@ -101,7 +101,7 @@ def test_make_lakehouse_on_own_data_ends_with_exit_0_and_the_row_counts(
     rows = re.findall(r"^(?:landing|trusted|curated)\s+(\w+)\s+([\d,]+)\s*$",
                       own_lakehouse.stdout, flags=re.MULTILINE)
     printed = {table: int(n.replace(",", "")) for table, n in rows}
-    actual = {name: rows for _, name, rows in dbt.row_counts(stack.trino, SCHEMA)}
+    actual = {name: rows for _, name, rows in counts.row_counts(stack.trino, SCHEMA)}
     assert printed == actual  # the table tells what the lakehouse holds
     assert actual == own_landing[1]  # and that is what the rules give on this data
 

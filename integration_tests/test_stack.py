@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 from dataclasses import replace
@@ -14,6 +16,7 @@ from stedi import install
 from stedi.errors import StackError
 from stedi.metastore import MetastoreService
 from stedi.minio import MinioService
+from stedi.postgres import PostgresService
 from stedi.trino import TrinoService
 
 
@@ -124,4 +127,25 @@ def test_crashing_trino_reports_its_log(settings, tmp_path):
                                trino_port=_free_port(), trino_etc_dir=etc))
     with pytest.raises(StackError, match=r"exited during start-up; log: .*server\.log"):
         svc.start(timeout=240)
+    assert not svc.is_running()
+
+
+@pytest.mark.stack  # starts a real PostgreSQL of its own
+@pytest.mark.skipif(os.geteuid() != 0, reason="PostgreSQL runs as its own user only under root")
+def test_postgres_starts_for_a_checkout_in_a_folder_only_root_can_enter(settings, tmp_path):
+    """As root (CI, a container) with the clone under a 0700 folder such as /root,
+    PostgreSQL runs as the `postgres` user, who cannot enter it: the cluster still
+    starts and serves the metastore's database."""
+    private = tmp_path / "root-only"
+    private.mkdir(mode=0o700)
+    svc = PostgresService(replace(settings, state_dir=private / "clone" / ".stack",
+                                  postgres_port=_free_port()))
+    try:
+        svc.start()
+        assert svc.query("select 1") == "1"
+        assert svc.query("select 1 from pg_database where datname = 'metastore'") == "1"
+    finally:
+        svc.stop()
+        if svc.cluster_home() != svc.home:  # its own folder outside the state dir
+            shutil.rmtree(svc.cluster_home(), ignore_errors=True)
     assert not svc.is_running()

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi import build, dbt, install, lakehouse, load, privacy, s3, synth
+from stedi import counts as zone_counts
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -349,7 +350,7 @@ def write_requests(settings: Settings, count: int, seed: int) -> None:
 
 def clear_requests(settings: Settings) -> None:
     client = s3.client(settings)
-    keys = s3.list_keys(settings, privacy.REGISTRY_PREFIX)
+    keys = s3.list_keys(settings, lakehouse.REGISTRY_PREFIX)
     for i in range(0, len(keys), 1000):
         client.delete_objects(Bucket=settings.bucket, Delete={
             "Objects": [{"Key": k} for k in keys[i:i + 1000]], "Quiet": True})
@@ -387,7 +388,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         _log(f"N={scale:g}: dbt build --full-refresh {i + 1}/{repeats}")
         builds.append(dbt_build(settings, full_refresh=True, log_file=log_file))
         _log(f"  {builds[-1]['wall_s']:.1f}s (load {builds[-1]['loadavg_before']})")
-    counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+    counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
     check("dbt/trino", counts, expected)
 
     with_requests = None
@@ -403,7 +404,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
                  f"{i + 1}/{repeats}")
             runs.append(dbt_build(settings, full_refresh=True, log_file=log_file))
             _log(f"  {runs[-1]['wall_s']:.1f}s (load {runs[-1]['loadavg_before']})")
-        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
         check(f"dbt/trino {requests} requests", counts, expected)
         clear_requests(bench)
         with_requests = {"requests": requests,
@@ -441,7 +442,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
             run["added_landing_rows"] = sum(delta_expected[name]
                                             for name in lakehouse.names(lakehouse.SOURCES))
             wanted = synth.add_counts(wanted, delta_expected)
-            counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+            counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
             check(f"dbt/trino incremental +{part}", counts, wanted)
             runs[part] = run
         inc, fixed = runs["delta"], runs["fixed"]
@@ -458,7 +459,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         if skipped.ran:
             mismatches.append(f"N={scale:g}: stedi build ran with nothing new ({skipped.reason})")
         _log(f"  stedi build: {skipped.reason}, {idle['skipped_build_s']:.2f}s")
-        counts = {name: rows for _, name, rows in dbt.row_counts(trino, BENCH_SCHEMA)}
+        counts = {name: rows for _, name, rows in zone_counts.row_counts(trino, BENCH_SCHEMA)}
         check("dbt/trino no new data", counts, wanted)
         load.load_landing(bench, data)   # leave the base data set loaded
 

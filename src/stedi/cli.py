@@ -1,11 +1,13 @@
 """`stedi`: the command line for the local lakehouse.
 
     stedi stack up | down | status     the local stack: MinIO, PostgreSQL + Hive
-                                       Metastore (the catalog), Trino
+                                       Metastore (the catalog), Trino; native
+    stedi compose up | down [--volumes]  the same stack with docker compose, checked first
     stedi load [--data-dir DIR]        upload a landing folder to MinIO
     stedi fetch-starter                download the public starter data
     stedi build [--data-dir DIR]       stack up, load, dbt build (skipped when nothing
-                                       changed; no unit tests), row counts
+                                       changed; no unit tests), row counts (--no-start:
+                                       on a stack already up, e.g. docker compose)
     stedi counts                       row counts per zone
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
     stedi forget EMAIL [--execute]     erase a person from every zone (dry run by default)
@@ -24,10 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
-from stedi import build, dbt, load, lock, starter, synth
+from stedi import counts, dbt, load, local, lock, starter, synth
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import Stack
@@ -42,13 +43,6 @@ def _settings(args) -> Settings:
     return settings
 
 
-def _ensure_data(settings: Settings) -> None:
-    folder = settings.data_dir
-    if not folder.exists() or not any(folder.glob("*/landing/*.json")):
-        print(f"[stedi] {folder} is empty: fetching the public starter data", file=sys.stderr)
-        starter.fetch_starter(folder)
-
-
 def cmd_stack(args) -> int:
     stack = Stack(_settings(args))
     if args.action == "up":
@@ -57,6 +51,19 @@ def cmd_stack(args) -> int:
         stack.down()
     for name, state in stack.status().items():
         print(f"{name:<6} {state}")
+    return 0
+
+
+def cmd_compose(args) -> int:
+    from stedi import compose
+
+    settings = _settings(args)
+    if args.action == "up":
+        compose.up(settings)
+        print(f"[stedi] compose stack up: Trino {settings.trino_url}, MinIO "
+              f"{settings.s3_endpoint}, landing data loaded", file=sys.stderr)
+    else:
+        compose.down(settings, volumes=args.volumes)
     return 0
 
 
@@ -75,25 +82,14 @@ def cmd_fetch_starter(args) -> int:
 
 
 def cmd_build(args) -> int:
-    settings = _settings(args)
-    _ensure_data(settings)
-    stack = Stack(settings)
-    stack.up()
-    load.load_landing(settings, settings.data_dir)
-    start = time.monotonic()
-    dbt_args = []
-    if args.expect:  # exact counts of a named dataset (seeds/expected_row_counts.csv)
-        dbt_args += ["--vars", f"{{expectations_dataset: {args.expect}}}"]
-    done = build.build(settings, dbt_args, full_refresh=args.full_refresh,
-                       always=args.always, unit_tests=args.unit_tests)
-    verb = "dbt build took" if done.ran else f"dbt build skipped ({done.reason}) in"
-    print(f"\n[stedi] {verb} {time.monotonic() - start:.1f}s\n", file=sys.stderr)
-    print(dbt.format_counts(dbt.row_counts(stack.trino)))
+    print(local.build_local(_settings(args), expect=args.expect,
+                            full_refresh=args.full_refresh, always=args.always,
+                            unit_tests=args.unit_tests, start=not args.no_start))
     return 0
 
 
 def cmd_counts(args) -> int:
-    print(dbt.format_counts(dbt.row_counts(Stack(_settings(args)).trino)))
+    print(counts.format_counts(counts.row_counts(Stack(_settings(args)).trino)))
     return 0
 
 
@@ -221,6 +217,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stack", help="start, stop or inspect the local stack")
     s.add_argument("action", choices=["up", "down", "status"])
     s.set_defaults(func=cmd_stack)
+    o = sub.add_parser("compose", help="docker compose up/down, with checks and no half-up stack")
+    o.add_argument("action", choices=["up", "down"])
+    o.add_argument("--data-dir", help="landing folder the load service uploads (env STEDI_DATA_DIR)")
+    o.add_argument("--volumes", action="store_true", help="down: also delete the lake and catalog")
+    o.set_defaults(func=cmd_compose)
     for name, func, text in [
         ("load", cmd_load, "upload a landing folder to MinIO"),
         ("fetch-starter", cmd_fetch_starter, "download the public starter data"),
@@ -235,6 +236,9 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--always", action="store_true",
                            help="run dbt even when nothing it reads changed since the "
                                 "last successful build (default: skip)")
+            c.add_argument("--no-start", action="store_true",
+                           help="use the stack already running on the configured ports "
+                                "(e.g. `docker compose up`); start nothing")
             c.add_argument("--unit-tests", action="store_true",
                            help="also run the dbt unit tests (production leaves them "
                                 "to development and CI)")

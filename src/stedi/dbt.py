@@ -1,7 +1,6 @@
-"""Run dbt in this project against the local stack, and count what it built.
+"""Run dbt in this project against the local stack.
 
     >>> run_dbt(["build"])          # raises StackError when dbt fails
-    >>> print(format_counts(row_counts(TrinoService(Settings.from_env()))))
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from stedi import lakehouse
 from stedi.errors import StackError
 from stedi.settings import Settings
-from stedi.trino import TrinoService
 
 
 def profiles_dir(settings: Settings) -> Path:
@@ -73,20 +70,3 @@ def run_dbt(
             f"see {settings.project_dir / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])
         )
     return "".join(lines)
-
-
-def row_counts(trino: TrinoService, prefix: str | None = None) -> list[tuple[str, str, int]]:
-    """(zone, relation, rows) of the counted relations (lakehouse.COUNTED) of the
-    lakehouse with schema prefix `prefix`, in lineage order."""
-    cur = trino.connect().cursor()
-    counts = []
-    for rel in lakehouse.COUNTED:
-        cur.execute(f"select count(*) from {rel.qualified(prefix or trino.settings.dbt_schema)}")
-        counts.append((rel.zone, rel.name, cur.fetchall()[0][0]))
-    return counts
-
-
-def format_counts(counts: list[tuple[str, str, int]]) -> str:
-    lines = [f"{'zone':<9} {'table':<26} {'rows':>10}", "-" * 47]
-    lines += [f"{zone:<9} {name:<26} {rows:>10,}" for zone, name, rows in counts]
-    return "\n".join(lines)

@@ -23,6 +23,9 @@ ZONES = ("landing", "trusted", "curated")
 SEED_ZONE = "expectations"
 # Requests to be forgotten (stedi forget): the `privacy` source, <schema>_privacy.
 PRIVACY_ZONE = "privacy"
+# Where `stedi forget` writes each request to be forgotten (one JSON object per
+# customer) in the bucket: the privacy source reads it, a build depends on it.
+REGISTRY_PREFIX = "privacy/forgotten_customers/"
 # The audit views (every landing line's fate, the quarantine): <schema>_audit.
 # They read every zone and feed none; they show non-consenting customers'
 # lines, so the schema gets the landing schema's access, never a consumer's.

@@ -29,6 +29,18 @@ from stedi.settings import Settings
 LANDING_PATTERNS = ("*.json", "*.json.gz")
 
 
+def _found(folder: Path) -> dict[str, list[Path]]:
+    return {
+        e: sorted(p for pattern in LANDING_PATTERNS for p in (folder / e / "landing").glob(pattern))
+        for e in ENTITIES
+    }
+
+
+def has_landing_files(folder: Path) -> bool:
+    """Whether the folder holds any file the loader would upload (.json or .json.gz)."""
+    return folder.is_dir() and any(_found(folder).values())
+
+
 def landing_files(folder: Path, require: bool = True) -> dict[str, list[Path]]:
     """The landing files of `folder` per entity; with `require`, a clear error
     when there is none."""
@@ -36,14 +48,11 @@ def landing_files(folder: Path, require: bool = True) -> dict[str, list[Path]]:
         if not require:
             return {e: [] for e in ENTITIES}
         raise StackError(f"Landing folder {folder} does not exist.")
-    found = {
-        e: sorted(p for pattern in LANDING_PATTERNS for p in (folder / e / "landing").glob(pattern))
-        for e in ENTITIES
-    }
+    found = _found(folder)
     if require and not any(found.values()):
         raise StackError(
             f"{folder} holds no landing files: expected "
-            + ", ".join(f"{e}/landing/*.json" for e in ENTITIES)
+            + ", ".join(f"{e}/landing/*.json[.gz]" for e in ENTITIES)
         )
     return found
 

@@ -5,7 +5,11 @@ in $STEDI_STATE_DIR/postgres/data, TCP on 127.0.0.1 only (no Unix socket),
 password authentication with the credentials from the environment
 (STEDI_METASTORE_DB_USER / STEDI_METASTORE_DB_PASSWORD). PostgreSQL refuses to
 run as root: under root it runs as the `postgres` system user the package
-creates.
+creates. That user cannot enter a checkout under a folder only root may enter
+(a 0700 home such as /root): then the cluster lives in a folder of its own
+under the `postgres` user's home, named for the state directory
+(/var/lib/postgresql/stedi/<hash>/data); the log and pid file stay in
+$STEDI_STATE_DIR/postgres.
 
     >>> from stedi.settings import Settings
     >>> svc = PostgresService(Settings.from_env())
@@ -17,16 +21,22 @@ creates.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
 import signal
 import subprocess
+from pathlib import Path
 
 from stedi import install
 from stedi.errors import StackError
 from stedi.process import Service, require_free_port, terminate
 from stedi.settings import METASTORE_DB, Settings
+
+# Where the cluster goes, under the `postgres` user's home, when that user
+# cannot reach the state directory (see the module docstring).
+FALLBACK_DIR = "stedi"
 
 
 class PostgresService(Service):
@@ -35,7 +45,6 @@ class PostgresService(Service):
     def __init__(self, settings: Settings):
         self.settings = settings
         self.home = settings.state_dir / "postgres"
-        self.data = self.home / "data"
         self.pid_file = self.home / "postgres.pid"
         self.log = self.home / "postgres.log"
 
@@ -52,6 +61,30 @@ class PostgresService(Service):
         except KeyError as exc:
             raise StackError("PostgreSQL cannot run as root and there is no `postgres` "
                              "user; install Debian's postgresql package.") from exc
+
+    def cluster_home(self) -> Path:
+        """The folder of the cluster: <state dir>/postgres, unless we are root and
+        the `postgres` user cannot write there (a 0700 folder above it)."""
+        user = self._user()
+        if user is None:
+            return self.home
+        self.home.mkdir(parents=True, exist_ok=True)
+        os.chown(self.home, user.pw_uid, user.pw_gid)
+        if self._can_write(self.home):
+            return self.home
+        key = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:16]
+        return Path(user.pw_dir) / FALLBACK_DIR / key
+
+    def _can_write(self, folder: Path) -> bool:
+        """Whether the user PostgreSQL runs as can enter and write `folder` (asked
+        of the system as that user, so every folder above counts)."""
+        proc = subprocess.run(["test", "-w", str(folder), "-a", "-x", str(folder)],
+                              cwd="/", check=False, **self._run_as())
+        return proc.returncode == 0
+
+    @property
+    def data(self) -> Path:
+        return self.cluster_home() / "data"
 
     def _run_as(self) -> dict:
         user = self._user()
@@ -78,22 +111,23 @@ class PostgresService(Service):
         except StackError:
             return False
 
-    def _initdb(self, bindir) -> None:
+    def _initdb(self, bindir, home: Path) -> None:
         s = self.settings
         user = self._user()
-        shutil.rmtree(self.data, ignore_errors=True)
-        self.home.mkdir(parents=True, exist_ok=True)
-        pwfile = self.home / ".initdb-password"
+        shutil.rmtree(home / "data", ignore_errors=True)
+        created = [p for p in (home, *home.parents) if not p.exists()]
+        home.mkdir(parents=True, exist_ok=True)
+        pwfile = home / ".initdb-password"
         pwfile.write_text(s.metastore_db_password + "\n")
         if user is not None:
-            for path in (self.home, pwfile):
+            for path in (*created, home, pwfile):
                 os.chown(path, user.pw_uid, user.pw_gid)
         try:
             proc = subprocess.run(
-                [str(bindir / "initdb"), "-D", str(self.data), "-U", s.metastore_db_user,
+                [str(bindir / "initdb"), "-D", str(home / "data"), "-U", s.metastore_db_user,
                  f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8",
                  "--locale=C"],
-                capture_output=True, text=True, check=False, **self._run_as(),
+                capture_output=True, text=True, check=False, cwd=home, **self._run_as(),
             )
         finally:
             pwfile.unlink(missing_ok=True)
@@ -109,8 +143,9 @@ class PostgresService(Service):
         s = self.settings
         bindir = install.find_postgres()
         require_free_port(s.metastore_host, s.postgres_port, self.name, "STEDI_POSTGRES_PORT")
-        if not (self.data / "PG_VERSION").exists():
-            self._initdb(bindir)
+        home = self.cluster_home()
+        if not (home / "data" / "PG_VERSION").exists():
+            self._initdb(bindir, home)
         user = self._user()
         if user is not None:  # e.g. a state dir created by root
             os.chown(self.home, user.pw_uid, user.pw_gid)
@@ -118,11 +153,11 @@ class PostgresService(Service):
             if user is not None:
                 os.fchown(log.fileno(), user.pw_uid, user.pw_gid)
             proc = subprocess.Popen(
-                [str(bindir / "postgres"), "-D", str(self.data),
+                [str(bindir / "postgres"), "-D", str(home / "data"),
                  "-c", f"listen_addresses={s.metastore_host}", "-p", str(s.postgres_port),
                  "-c", "unix_socket_directories="],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, **self._run_as(),
+                start_new_session=True, cwd=home, **self._run_as(),
             )
         self.pid_file.write_text(str(proc.pid))
         waited = self.wait_ready(timeout)

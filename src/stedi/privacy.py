@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from stedi import s3
+from stedi.lakehouse import REGISTRY_PREFIX
 from stedi.settings import Settings
 
-REGISTRY_PREFIX = "privacy/forgotten_customers/"
 # The email-like words of a line (lower-cased), as is_forgotten_customer reads them.
 EMAIL_WORD = re.compile(rb"[a-z0-9._%+-]+@[a-z0-9.-]+")
 # Lines as both engines split them: \n, \r\n or a lone \r ends a line.

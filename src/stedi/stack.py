@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from stedi import s3
+from stedi import prereqs, s3
 from stedi.metastore import MetastoreService
 from stedi.minio import MinioService
 from stedi.settings import Settings
@@ -32,6 +32,7 @@ class Stack:
 
     def up(self) -> dict[str, float]:
         """Start the services (installing them if needed); returns timings."""
+        prereqs.ensure(self.settings)  # or stop now, before any download
         t0 = time.monotonic()
         self.minio.start()
         s3.ensure_bucket(self.settings)

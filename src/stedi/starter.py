@@ -3,7 +3,8 @@
 The data is the `project/starter` folders of Udacity's
 nd027-Data-Engineering-Data-Lakes-AWS-Exercises repository, downloaded as a zip.
 
-    >>> fetch_starter(Path("data/stedi"))          # download + extract
+    >>> fetch_starter(Path("data/stedi"))          # download + extract (empty folder only)
+    >>> ensure_landing_data(Path("data/stedi"))     # fetch only when it has no landing file
     >>> extract_starter(Path("repo.zip"), Path("data/stedi"))   # extract only
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import tempfile
 import urllib.request
 import zipfile
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from stedi.errors import StackError
 from stedi.lakehouse import ENTITIES
+from stedi.load import has_landing_files
 
 STARTER_URL = (
     "https://github.com/udacity/nd027-Data-Engineering-Data-Lakes-AWS-Exercises"
@@ -56,6 +59,13 @@ def extract_starter(archive: Path, dest: Path) -> dict[str, int]:
 
 
 def fetch_starter(dest: Path, url: str = STARTER_URL) -> dict[str, int]:
+    """Download the starter data into `dest`, which must hold no landing file:
+    it never mixes into a folder of one's own data."""
+    if has_landing_files(dest):
+        raise StackError(
+            f"{dest} already holds landing files: the starter data goes only into a "
+            "folder with none (choose an empty one with --data-dir or STEDI_DATA_DIR)."
+        )
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "starter.zip"
         try:
@@ -67,3 +77,14 @@ def fetch_starter(dest: Path, url: str = STARTER_URL) -> dict[str, int]:
                 f"landing folders under {dest} yourself, or set STEDI_DATA_DIR."
             ) from exc
         return extract_starter(archive, dest)
+
+
+def ensure_landing_data(folder: Path, url: str = STARTER_URL) -> bool:
+    """Fetch the starter data when the folder holds no landing file of any kind
+    the loader accepts; returns whether it fetched."""
+    if has_landing_files(folder):
+        return False
+    print(f"[stedi] {folder} holds no landing file: fetching the public starter data",
+          file=sys.stderr)
+    fetch_starter(folder, url)
+    return True
