@@ -115,6 +115,12 @@ def _personal_needles(sc) -> list[bytes]:
     return sorted(needles)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "measured in stop 17's CI run: Trino 476 accepts write.metadata.metrics.* through "
+    "extra_properties (with iceberg.allowed-extra-properties) but its writer still puts "
+    "truncated bounds of personal columns into the manifests; the purge's "
+    "optimize_manifests is what removes an erased person's bounds on Trino "
+    "(test_forget scans every manifest after stedi forget). strict: passes = fix the docs"))
 def test_manifests_hold_no_bounds_of_personal_columns(bounds_lake, settings):
     """After a build and a compaction (whose manifests keep the replaced files
     as DELETED entries), no manifest of a personal-data table holds a personal
