@@ -34,10 +34,20 @@ def _wait_for_holder(sc, holder: str, timeout: float = 300) -> None:
     raise AssertionError(f"{holder} never held the lock")
 
 
-def _overlap(sc, tmp_path, *second: str) -> dict[str, str]:
+def _built(stack, name: str, tmp_path) -> Scenario:
+    """test_forget's people, loaded and built."""
+    sc = Scenario(stack, name, tmp_path)
+    _clear_requests(sc.settings)
+    _files(sc)
+    sc.load()
+    sc.build("--full-refresh")
+    return sc
+
+
+def _overlap(sc, tmp_path, *second: str) -> None:
     """`stedi build --full-refresh` (every table replaced), and `second`
-    started 5 s into its dbt run. Both must succeed; returns the build's node
-    statuses (its own dbt target path)."""
+    started 5 s into its dbt run. Both must succeed, every node of the build
+    (its own dbt target path), and the upkeep must start after the build."""
     build = subprocess.Popen([STEDI, "build", "--full-refresh"],
                              env=dict(_env(sc), DBT_TARGET_PATH=str(tmp_path / "build")),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -50,7 +60,10 @@ def _overlap(sc, tmp_path, *second: str) -> dict[str, str]:
     assert build.returncode == 0, build_out
     assert other.returncode == 0, other_out
     results = json.loads((tmp_path / "build" / "run_results.json").read_text())["results"]
-    return {r["unique_id"]: r["status"] for r in results}
+    statuses = {r["unique_id"]: r["status"] for r in results}
+    assert statuses and set(statuses.values()) <= {"success", "pass", "no-op"}, statuses
+    assert_upkeep_started_after_the_build(sc)
+    assert lock.current(sc.settings) is None
 
 
 def assert_upkeep_started_after_the_build(sc) -> None:
@@ -68,39 +81,25 @@ def assert_upkeep_started_after_the_build(sc) -> None:
 
 
 def test_a_purge_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
-    sc = Scenario(stack, "overlap_purge", tmp_path)
-    _clear_requests(sc.settings)
+    sc = _built(stack, "overlap_purge", tmp_path)
     try:
-        _files(sc)
-        sc.load()
-        sc.build("--full-refresh")
         rows = {m: sc.count(m) for m in PROTECTED}
-        results = _overlap(sc, tmp_path, "purge", "--execute")
-        assert results and set(results.values()) <= {"success", "pass", "no-op"}, results
-        # the purge waited for the build, and then purged: one snapshot per table
-        assert_upkeep_started_after_the_build(sc)
+        _overlap(sc, tmp_path, "purge", "--execute")
+        # the purge ran after the build: the rows stay, one snapshot per table
         for model in PROTECTED:
             assert sc.count(model) == rows[model], model
             assert sc.query(f'select count(*) from {sc.table(model)[:-1]}$snapshots"')[0][0] == 1
-        assert lock.current(sc.settings) is None
     finally:
         sc.drop()
 
 
 def test_an_erasure_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
-    sc = Scenario(stack, "overlap_forget", tmp_path)
-    _clear_requests(sc.settings)
+    sc = _built(stack, "overlap_forget", tmp_path)
     try:
-        _files(sc)
-        sc.load()
-        sc.build("--full-refresh")
         keeps = _rows_of(sc, K)
-        results = _overlap(sc, tmp_path, "forget", F, "--execute")
-        assert results and set(results.values()) <= {"success", "pass", "no-op"}, results
-        assert_upkeep_started_after_the_build(sc)
+        _overlap(sc, tmp_path, "forget", F, "--execute")
         assert all(n == 0 for n in _rows_of(sc, F).values())
         assert _rows_of(sc, K) == keeps
-        assert lock.current(sc.settings) is None
     finally:
         sc.drop()
         _clear_requests(sc.settings)
