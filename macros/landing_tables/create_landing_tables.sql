@@ -29,7 +29,7 @@
                 {% endif %}
             {% endif %}
             {% do statements.append(landing_table_ddl(
-                relation, landing_location(source.meta.landing_prefix))) %}
+                relation, lake_location(source.meta.landing_prefix))) %}
         {% endfor %}
         {% if render_only %}
             {# Not executed: the compiled hook lists what a run would declare. #}

@@ -1,6 +1,7 @@
 -- One row per step_trainer_trusted reading paired with one accelerometer_trusted
 -- reading of the same customer at the same timestamp. No direct identifiers:
 -- the customer appears only as the pseudonymous customer_id.
+{{ config(s3_data_dir=lake_location('machine_learning/curated')) }}
 select
     {{ surrogate_key(['steps.step_trainer_reading_id', 'phone.accelerometer_reading_id']) }}
         as machine_learning_reading_id,

@@ -10,31 +10,17 @@
 -- map path does, else through the map (landing_sensor_lines, json_field).
 -- `row_doc.field` is a field of that row, not a table reference:
 -- noqa: disable=RF03
+{{ config(s3_data_dir=lake_location('accelerometer/landing_typed')) }}
 {%- set fields = [('user', 'varchar'), ('timestamp', 'bigint'),
     ('x', 'double'), ('y', 'double'), ('z', 'double')] %}
+{%- set user_field = json_field('doc', 'user', row='row_doc') %}
 with lines as (
     {{ landing_sensor_lines(source('landing', 'accelerometer_landing'), fields) }}
 ),
 
-checked as (
-    select
-        *,
-        {{ is_forgotten_customer(json_field('doc', 'user', row='row_doc'), 'raw_line') }}
-            as is_forgotten
-    from lines
-),
-
 screened as (
     -- a forgotten customer's line (stedi forget) keeps its file and time only
-    select
-        source_file,
-        source_file_modified_at,
-        has_field_delimiter,
-        is_forgotten,
-        case when not is_forgotten then raw_line end as raw_line,
-        case when not is_forgotten then row_doc end as row_doc,
-        case when not is_forgotten then doc end as doc
-    from checked
+    {{ screen_forgotten_lines('lines', user_field, ['row_doc', 'doc']) }}
 ),
 
 fields as (
@@ -45,7 +31,7 @@ fields as (
         has_field_delimiter,
         is_forgotten,
         row_doc is null and doc is null as is_malformed,
-        {{ json_field('doc', 'user', row='row_doc') }} as email,
+        {{ user_field }} as email,
         {{ json_field('doc', 'timestamp', 'bigint', row='row_doc') }} as reading_epoch_ms,
         {{ json_field('doc', 'x', 'double', row='row_doc') }} as x,
         {{ json_field('doc', 'y', 'double', row='row_doc') }} as y,

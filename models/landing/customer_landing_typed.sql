@@ -3,30 +3,16 @@
 -- Incremental (folder config in dbt_project.yml): a run parses only the landing
 -- files the table does not hold yet (a file delivered again replaces its earlier
 -- lines).
+{{ config(s3_data_dir=lake_location('customer/landing_typed')) }}
 with lines as (
     select {{ landing_line_columns() }}
     from {{ source('landing', 'customer_landing') }}
     where {{ new_landing_files() }}
 ),
 
-checked as (
-    select
-        *,
-        {{ is_forgotten_customer(json_field('doc', 'email'), 'raw_line') }}
-            as is_forgotten
-    from lines
-),
-
 screened as (
     -- a forgotten customer's line (stedi forget) keeps its file and time only
-    select
-        source_file,
-        source_file_modified_at,
-        has_field_delimiter,
-        is_forgotten,
-        case when not is_forgotten then raw_line end as raw_line,
-        case when not is_forgotten then doc end as doc
-    from checked
+    {{ screen_forgotten_lines('lines', json_field('doc', 'email'), ['doc']) }}
 ),
 
 fields as (

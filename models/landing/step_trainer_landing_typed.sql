@@ -9,6 +9,7 @@
 -- map path does, else through the map (landing_sensor_lines, json_field).
 -- `row_doc.field` is a field of that row, not a table reference:
 -- noqa: disable=RF03
+{{ config(s3_data_dir=lake_location('step_trainer/landing_typed')) }}
 {%- set fields = [('serialNumber', 'varchar'), ('sensorReadingTime', 'bigint'),
     ('distanceFromObject', 'double')] %}
 with lines as (

@@ -1,5 +1,6 @@
 -- One row per distinct accelerometer reading (customer, time, x, y, z) of a
 -- customer_trusted customer; a reading delivered twice appears once.
+{{ config(s3_data_dir=lake_location('accelerometer/trusted')) }}
 with customers as (
     select
         customer_id,

@@ -1,6 +1,7 @@
 -- One row per customer who currently consents to research: the consent gate.
 -- The rules (current record, ties and unreadable records held out) are in
 -- customer_landing_current; this table keeps its `consenting` customers.
+{{ config(s3_data_dir=lake_location('customer/trusted')) }}
 select
     customer_id,
     {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,

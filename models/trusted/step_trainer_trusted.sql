@@ -3,6 +3,7 @@
 -- phone has a reading at the same timestamp (the phone_owners macro). Serial
 -- numbers were reused by the fulfilment site, so a reading that would fit two
 -- customers is left out.
+{{ config(s3_data_dir=lake_location('step_trainer/trusted')) }}
 with readings as (
     select
         serial_number,

@@ -46,7 +46,7 @@ from stedi.trino import TrinoService
 PRODUCTION_ARGS = ("--exclude-resource-type", "unit_test")
 # The objects a build reads besides the code: the landing files and the
 # requests to be forgotten (stedi forget writes them).
-INPUT_PREFIXES = (*(f"{e}/landing/" for e in lakehouse.ENTITIES), lakehouse.REGISTRY_PREFIX)
+INPUT_PREFIXES = (*map(lakehouse.landing_prefix, lakehouse.ENTITIES), lakehouse.REGISTRY_PREFIX)
 # The project's files that decide what dbt does.
 PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml",
                   "profiles.yml.example")

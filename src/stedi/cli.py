@@ -30,6 +30,7 @@ from pathlib import Path
 
 from stedi import counts, dbt, load, local, lock, starter, synth
 from stedi.errors import StackError
+from stedi.lakehouse import landing_prefix
 from stedi.settings import Settings
 from stedi.stack import Stack
 
@@ -71,7 +72,7 @@ def cmd_load(args) -> int:
     settings = _settings(args)
     loaded = load.load_landing(settings, settings.data_dir)
     for entity, files in loaded.items():
-        print(f"{entity:<14} {files} file(s) -> s3://{settings.bucket}/{entity}/landing/")
+        print(f"{entity:<14} {files} file(s) -> s3://{settings.bucket}/{landing_prefix(entity)}")
     return 0
 
 

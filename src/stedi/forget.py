@@ -137,7 +137,7 @@ def make_plan(settings: Settings, email: str) -> Plan:
     plan.step_readings = _step_readings(trino, settings, cid)
     screen = _screen(plan)
     for entity in lakehouse.ENTITIES:
-        for key in s3.list_keys(settings, f"{entity}/landing/"):
+        for key in s3.list_keys(settings, lakehouse.landing_prefix(entity)):
             _, removed = screen.apply(entity, _read(client, settings.bucket, key))
             if removed:
                 plan.objects[key] = removed

@@ -17,6 +17,13 @@ from dataclasses import dataclass
 
 # The three landing datasets, in lineage order: files <entity>/landing/*.json.
 ENTITIES = ("customer", "accelerometer", "step_trainer")
+
+
+def landing_prefix(entity: str) -> str:
+    """Where an entity's landing files live in the bucket (the landing sources' meta)."""
+    return f"{entity}/landing/"
+
+
 # The data zones, in lineage order. A zone is a schema: <target schema>_<zone>.
 ZONES = ("landing", "trusted", "curated")
 # Schemas that are not data zones: the seeds (expected row counts).

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from stedi import lock, s3
 from stedi.errors import StackError
-from stedi.lakehouse import ENTITIES
+from stedi.lakehouse import ENTITIES, landing_prefix
 from stedi.privacy import Screen
 from stedi.settings import Settings
 
@@ -85,7 +85,7 @@ def _load(settings: Settings, client, files: dict[str, list[Path]]) -> dict[str,
     screen = None  # the requests to be forgotten, read once a file is to be uploaded
     loaded = {}
     for entity, paths in files.items():
-        prefix = f"{entity}/landing/"
+        prefix = landing_prefix(entity)
         wanted = {prefix + p.name: p for p in paths}
         present = set(s3.list_keys(settings, prefix))
         for key in present - wanted.keys():
