@@ -81,6 +81,7 @@ def test_every_project_macro_was_compiled_for_athena(athena_compiled):
     live_only = {
         "macro.stedi.forget_customer": "a run-operation (stedi forget)",
         "macro.stedi.forget_delete_statement": "called by forget_customer",
+        "macro.stedi.forget_customer_rows": "a run-operation (stedi forget's dry run, local)",
     }
     missing = (ours - reached - dispatched - generic - set(live_only)
                - {"macro.stedi.generate_schema_name"})

@@ -6,11 +6,8 @@
     (purge_iceberg_table: compaction, snapshot expiry, orphan files, then the
     check that no older snapshot or file is left), so no older snapshot or
     file still holds them. Views (audit) follow.
-    A table is searched by the column that identifies the person: customer_id;
-    email_key (by its SHA-256, so the email never appears in a statement or a
-    query log); or, for Step Trainer readings, the serial number and time of
-    the readings that were attributed to them. A table with none of these
-    stops the operation: every new table must say how it is erased.
+    Which tables and which rows: forget_customer_predicates (the one home of
+    erasure's predicate; `stedi forget`'s dry run counts the rows with it too).
     Statements: DELETE FROM [db_name.]table_name WHERE predicate, the form AWS
     documents (docs.aws.amazon.com/athena/latest/ug/delete-statement.html);
     predicates on the table's own columns against literals, no subquery.
@@ -20,66 +17,18 @@
     dry_run (default true: print the statements only).
 #}
 {% macro forget_customer(customer_sha256, step_readings=[], dry_run=true) %}
-    {% if customer_sha256 is not string
-        or modules.re.fullmatch("[0-9A-Fa-f]{64}", customer_sha256) is none %}
-        {{ exceptions.raise_compiler_error(
-            'forget_customer: customer_id must be a SHA-256 in hex (64 digits)') }}
-    {% endif %}
-    {% set cid = customer_sha256 | upper %}
-    {% set by_serial = {} %}
-    {% for serial, epoch_ms in step_readings %}
-        {% do by_serial.setdefault(serial | string, []).append(epoch_ms | int) %}
-    {% endfor %}
-    {% set step_terms = [] %}
-    {% for serial, times in by_serial | dictsort %}
-        {% do step_terms.append(
-            "(serial_number = '" ~ serial | replace("'", "''")
-            ~ "' and sensor_reading_epoch_ms in (" ~ times | join(', ') ~ "))") %}
-    {% endfor %}
-    {% for node in graph.nodes.values()
-        if node.resource_type == 'model'
-        and node.config.materialized in ['table', 'incremental']
-        and node.fqn[1] in ['landing', 'trusted', 'curated'] %}
-        {% if 'customer_id' in node.columns %}
-            {% set predicate = "customer_id in ('" ~ cid ~ "')" %}
-        {% elif 'email_key' in node.columns %}
-            {% set predicate = customer_id('email_key') ~ " in ('" ~ cid ~ "')" %}
-        {% elif 'sensor_reading_epoch_ms' in node.columns %}
-            {% set predicate = step_terms | join(' or ') if step_terms else none %}
-        {% else %}
-            {{ exceptions.raise_compiler_error(
-                'forget_customer: ' ~ node.name ~ ' has no customer_id, email_key or'
-                ~ ' step reading column: say how a person is erased from it') }}
-        {% endif %}
-        {% set relation = api.Relation.create(
-            database=node.database, schema=node.schema, identifier=node.alias, type='table') %}
+    {% for table in forget_customer_predicates(customer_sha256, step_readings) %}
         {% if not dry_run and adapter.get_relation(
-            node.database, node.schema, node.alias) is none %}
-            {% do log('skip (not built): ' ~ node.name, info=true) %}
+            table.relation.database, table.relation.schema,
+            table.relation.identifier) is none %}
+            {% do log('skip (not built): ' ~ table.name, info=true) %}
         {% else %}
-            {% if predicate is not none %}
-                {% set statement = forget_delete_statement(relation, predicate) %}
+            {% if table.predicate is not none %}
+                {% set statement = forget_delete_statement(table.relation, table.predicate) %}
                 {% do log(('dry run: ' if dry_run else 'run: ') ~ statement, info=true) %}
                 {% if not dry_run %}{% do run_query(statement) %}{% endif %}
             {% endif %}
-            {% do purge_iceberg_table(relation, dry_run) %}
+            {% do purge_iceberg_table(table.relation, dry_run) %}
         {% endif %}
     {% endfor %}
 {% endmacro %}
-
-{#
-    The DELETE of one table: Trino takes the relation as dbt renders it; Athena
-    the documented DELETE FROM [db_name.]table_name (no catalog, no quotes).
-#}
-{% macro forget_delete_statement(relation, predicate) -%}
-    {{ return(adapter.dispatch('forget_delete_statement', 'stedi')(relation, predicate)) }}
-{%- endmacro %}
-
-{% macro trino__forget_delete_statement(relation, predicate) -%}
-    {{ return('delete from ' ~ relation ~ ' where ' ~ predicate) }}
-{%- endmacro %}
-
-{% macro athena__forget_delete_statement(relation, predicate) -%}
-    {{ return('delete from ' ~ relation.schema ~ '.' ~ relation.identifier
-              ~ ' where ' ~ predicate) }}
-{%- endmacro %}

@@ -1,10 +1,11 @@
-"""The production build: `dbt build` as a scheduled run sends it, skipped when
-nothing it reads has changed since the last successful build.
+"""`stedi build`: the local stack's `dbt build` with the arguments a scheduled
+production run uses, skipped when nothing it reads has changed since the last
+successful build.
 
     >>> build(Settings.from_env())             # runs dbt, or skips
     Build(ran=False, reason='unchanged since the build of 2026-11-26T00:10:00Z')
 
-Two things make it the production build rather than the developer's:
+Two things make it a production-like build rather than the developer's:
 
 * No dbt unit tests. Their inputs are static, so they prove the code, not the
   data; dbt Labs recommends running them in development and CI only
@@ -140,7 +141,7 @@ def unchanged_since(settings: Settings, dbt_args: list[str]) -> str | None:
 
 def dbt_build_args(dbt_args=(), *, full_refresh: bool = False,
                    unit_tests: bool = False) -> list[str]:
-    """The dbt command line of the production build (the bench times the same)."""
+    """The dbt command line of `stedi build` (the bench times the same)."""
     return ["build", *([] if unit_tests else PRODUCTION_ARGS),
             *(["--full-refresh"] if full_refresh else []), *dbt_args]
 

@@ -48,16 +48,6 @@ from stedi.trino import TrinoService
 
 # One @, something on both sides, a dot in the domain, no white space.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-# Tables the operation deletes from, by the column that identifies the person.
-MODELS = {
-    "customer_landing_typed": "email_key", "accelerometer_landing_typed": "email_key",
-    "step_trainer_landing_typed": "step_reading",
-    "customer_trusted": "customer_id", "accelerometer_trusted": "customer_id",
-    "step_trainer_trusted": "customer_id", "customers_curated": "customer_id",
-    "machine_learning_curated": "customer_id",
-}
-
-
 def normalise(email: str) -> str:
     """The email as the models compare it; a clear error when it is not one."""
     key = (email or "").strip().lower()
@@ -102,29 +92,16 @@ def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tu
     return sorted((serial, int(ts)) for serial, ts in rows)
 
 
-def _step_predicate(steps: list[tuple[str, int]]) -> str:
-    by_serial: dict[str, list[int]] = {}
-    for serial, ts in steps:
-        by_serial.setdefault(serial, []).append(ts)
-    return " or ".join(
-        f"(serial_number = '{serial.replace(chr(39), chr(39) * 2)}'"
-        f" and sensor_reading_epoch_ms in ({', '.join(map(str, times))}))"
-        for serial, times in sorted(by_serial.items())) or "false"
-
-
-def _count_rows(trino: TrinoService, settings: Settings, cid: str,
+def _count_rows(settings: Settings, cid: str,
                 steps: list[tuple[str, int]]) -> dict[str, int]:
-    predicates = {
-        "customer_id": f"customer_id = '{cid}'",
-        "email_key": f"to_hex(sha256(to_utf8(email_key))) = '{cid}'",
-        "step_reading": _step_predicate(steps),
-    }
-    rows = {}
-    for model, column in MODELS.items():
-        table = lakehouse.qualified(model, settings.dbt_schema)
-        rows[model] = int(trino.query(
-            f"select count(*) from {table} where {predicates[column]}")[0][0])
-    return rows
+    """Rows erasure would delete per table, by forget_customer's own predicates."""
+    args = {"customer_sha256": cid, "step_readings": [list(r) for r in steps]}
+    out = dbt.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
+                       "--args", json.dumps(args)], settings, quiet=True)
+    printed = [line for line in out.splitlines() if line.startswith("{")]
+    if not printed:
+        raise StackError(f"forget: forget_customer_rows printed no counts:\n{out[-2000:]}")
+    return {model: rows for model, rows in json.loads(printed[-1]).items()}
 
 
 def make_plan(settings: Settings, email: str) -> Plan:
@@ -148,7 +125,7 @@ def make_plan(settings: Settings, email: str) -> Plan:
             _, removed = screen.apply(entity, load.read_local(path))
             if removed:
                 plan.local_files[str(path)] = removed
-    plan.rows = _count_rows(trino, settings, cid, plan.step_readings)
+    plan.rows = _count_rows(settings, cid, plan.step_readings)
     return plan
 
 

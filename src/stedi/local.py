@@ -3,7 +3,7 @@
     >>> print(build_local(Settings.from_env(), expect="reference"))
 
 Starter data when the landing folder holds no landing file, the local stack up,
-the folder loaded, the production build (build.py: skipped when nothing
+the folder loaded, `stedi build` (build.py: skipped when nothing
 changed), then the row counts per zone.
 """
 
