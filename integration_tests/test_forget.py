@@ -38,6 +38,11 @@ SHARED = "serial-shared-zq9"
 F_TIMES = [7_770_001_111 + 7 * k for k in range(6)]   # F's phone and Step Trainer readings
 K_TIMES = [8_880_002_222 + 7 * k for k in range(6)]
 N_TIMES = [9_990_003_333 + 7 * k for k in range(6)]
+# A request recorded by the previous version (one object per request), for
+# someone in none of the files: `stedi forget` folds it into the registry.
+LEGACY = privacy.customer_id("recorded.before.zq9@example.com")
+LEGACY_LINE = json.dumps({"customer_id": LEGACY, "forgotten_at": "2025-01-01T00:00:00Z",
+                          "step_readings": []}) + "\n"
 PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
              "customers_curated", "machine_learning_curated"]
 
@@ -204,6 +209,9 @@ def forgetting(stack, tmp_path_factory):
     sc = Scenario(stack, "forget", tmp_path_factory.mktemp("forget"))
     _clear_requests(sc.settings)
     _files(sc)
+    s3.client(sc.settings).put_object(Bucket=sc.settings.bucket,
+                                      Key=f"{lakehouse.REGISTRY_PREFIX}{LEGACY}.json",
+                                      Body=LEGACY_LINE.encode())
     sc.load()
     sc.build("--full-refresh")
     needles = Needles(
@@ -284,10 +292,15 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert traces == {"names": [], "stale_metadata": {}}, traces
 
     scanned_after, after = scan_every_object(sc.settings, needles)
-    registry = f"{sc.settings.bucket}/{lakehouse.REGISTRY_PREFIX}{_customer_id(F)}.json"
+    registry = f"{sc.settings.bucket}/{lakehouse.REGISTRY_KEY}"
     assert set(after) == {registry}, after
-    record = json.loads(s3.client(sc.settings).get_object(
-        Bucket=sc.settings.bucket, Key=registry.split("/", 1)[1])["Body"].read())
+    # One registry object: the legacy request folded in (its object deleted),
+    # then F's, one line each.
+    assert s3.list_keys(sc.settings, lakehouse.REGISTRY_PREFIX) == [lakehouse.REGISTRY_KEY]
+    legacy, line = s3.client(sc.settings).get_object(
+        Bucket=sc.settings.bucket, Key=lakehouse.REGISTRY_KEY)["Body"].read().splitlines()
+    assert legacy == LEGACY_LINE.strip().encode()
+    record = json.loads(line)
     assert set(record) == {"customer_id", "forgotten_at", "step_readings"}
     assert record["customer_id"] == _customer_id(F)
     # the Step Trainer readings attributed to F, as hashes (never the values)
@@ -362,7 +375,8 @@ def test_report_counts_the_forgotten_never_their_email(forgetting, tmp_path):
     sc.build()  # target/ holds this lakehouse's artifacts
     path = report.write_report(sc.trino, output=tmp_path / "report.html")
     held_out = dict(report.gather(sc.trino).held_out)
-    assert held_out[report.HELD_OUT_REASONS["forgotten"]] == 1
+    # F's request and the legacy one folded into the registry object
+    assert held_out[report.HELD_OUT_REASONS["forgotten"]] == 2
     assert F not in path.read_text().lower() and "@" not in path.read_text()
 
 
@@ -521,3 +535,18 @@ def test_the_models_read_the_requests_as_data_whatever_their_number(stack, tmp_p
     finally:
         sc.drop()
         _clear_requests(sc.settings)
+
+
+def test_a_second_forget_appends_to_the_one_registry_object(forgetting):
+    sc, _ = forgetting
+    proc = _cli(sc, N, "--execute")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert s3.list_keys(sc.settings, lakehouse.REGISTRY_PREFIX) == [lakehouse.REGISTRY_KEY]
+    body = s3.client(sc.settings).get_object(
+        Bucket=sc.settings.bucket, Key=lakehouse.REGISTRY_KEY)["Body"].read()
+    assert [json.loads(line)["customer_id"] for line in body.splitlines()] == [
+        LEGACY, _customer_id(F), _customer_id(N)]
+    assert b"@" not in body
+    # a request already recorded is not written again
+    proc = _cli(sc, F, "--json")
+    assert json.loads(proc.stdout)["already_forgotten"] is True, proc.stderr

@@ -329,23 +329,23 @@ def model_summary(builds: list[dict], expected: dict) -> dict:
 
 
 def write_requests(settings: Settings, count: int, seed: int) -> None:
-    """`count` request objects as `stedi forget` writes them (random ids)."""
+    """`count` requests (random ids) in the registry as `stedi forget` leaves
+    them: one object, one JSON line per request. The first count - 1 lines are
+    written at once (appending them one by one would rewrite the object each
+    time); the last is appended by the product's own writer."""
     import random
-    from concurrent.futures import ThreadPoolExecutor
 
     clear_requests(settings)
     rng = random.Random(seed)
-    ids = [f"{rng.getrandbits(256):064X}" for _ in range(count)]
-    client = s3.client(settings)
-
-    def put(cid: str) -> None:
-        client.put_object(Bucket=settings.bucket, Key=privacy.registry_key(cid),
-                          Body=(json.dumps({"customer_id": cid, "forgotten_at":
-                                            "2026-01-01T00:00:00Z", "step_readings": []})
-                                + "\n").encode())
-
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(put, ids))
+    records = [{"customer_id": f"{rng.getrandbits(256):064X}",
+                "forgotten_at": "2026-01-01T00:00:00Z", "step_readings": []}
+               for _ in range(count)]
+    if not records:
+        return
+    s3.client(settings).put_object(
+        Bucket=settings.bucket, Key=lakehouse.REGISTRY_KEY,
+        Body="".join(json.dumps(r) + "\n" for r in records[:-1]).encode())
+    privacy.record_request(settings, records[-1])
 
 
 def clear_requests(settings: Settings) -> None:

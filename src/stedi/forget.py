@@ -4,9 +4,10 @@ The email is normalised as everywhere (trimmed, lower-cased) and identified by
 its SHA-256, the customer_id. A dry run (the default) lists what would be
 removed; --execute removes it, in this order:
 
-1. records the request: one object s3://<bucket>/privacy/forgotten_customers/
-   <customer_id>.json holding the hash, the time and the hashes of the Step
-   Trainer readings attributed to them, nothing else. The typed landing tables
+1. records the request: one line appended to the registry, the one object
+   s3://<bucket>/privacy/forgotten_customers/requests.jsonl (a conditional
+   write: privacy.record_request), holding the hash, the time and the hashes
+   of the Step Trainer readings attributed to them, nothing else. The typed landing tables
    join it (`is_forgotten_customer`): a line of a forgotten customer delivered
    again is kept only as its file and time, with the reason `forgotten`, so it
    never reaches a trusted table; and `stedi load` screens their lines out of
@@ -42,7 +43,7 @@ from datetime import UTC, datetime
 
 from stedi import dbt, lakehouse, load, lock, purge, s3
 from stedi.errors import StackError
-from stedi.privacy import REGISTRY_PREFIX, Screen, customer_id, registry_key, step_reading_id
+from stedi.privacy import Screen, customer_id, record_request, step_reading_id
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -109,8 +110,8 @@ def make_plan(settings: Settings, email: str) -> Plan:
     cid = customer_id(normalise(email))
     client = s3.client(settings)
     trino = TrinoService(settings)
-    registered = set(s3.list_keys(settings, REGISTRY_PREFIX))
-    plan = Plan(customer_id=cid, already_forgotten=registry_key(cid) in registered)
+    plan = Plan(customer_id=cid,
+                already_forgotten=cid in Screen.from_registry(settings).customers)
     plan.step_readings = _step_readings(trino, settings, cid)
     screen = _screen(plan)
     for entity in lakehouse.ENTITIES:
@@ -143,12 +144,12 @@ def execute(settings: Settings, plan: Plan) -> None:
 def _execute(settings: Settings, plan: Plan) -> None:
     client = s3.client(settings)
     screen = _screen(plan)
-    if not plan.already_forgotten:
-        record = {"customer_id": plan.customer_id,
-                  "forgotten_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "step_readings": sorted(screen.step_readings)}
-        client.put_object(Bucket=settings.bucket, Key=registry_key(plan.customer_id),
-                          Body=(json.dumps(record) + "\n").encode())
+    # Always: a request already recorded is not written again, but the
+    # previous version's per-request objects are folded into the registry.
+    record_request(settings, {
+        "customer_id": plan.customer_id,
+        "forgotten_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "step_readings": sorted(screen.step_readings)}, client)
     versioned = client.get_bucket_versioning(Bucket=settings.bucket).get("Status")
     for key in plan.objects:
         entity = key.split("/", 1)[0]

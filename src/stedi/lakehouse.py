@@ -30,9 +30,13 @@ ZONES = ("landing", "trusted", "curated")
 SEED_ZONE = "expectations"
 # Requests to be forgotten (stedi forget): the `privacy` source, <schema>_privacy.
 PRIVACY_ZONE = "privacy"
-# Where `stedi forget` writes each request to be forgotten (one JSON object per
-# customer) in the bucket: the privacy source reads it, a build depends on it.
+# Where `stedi forget` records the requests to be forgotten in the bucket: the
+# privacy source reads every object under the prefix, a build depends on it.
 REGISTRY_PREFIX = "privacy/forgotten_customers/"
+# The one object holding them, one JSON line per request (appended to with a
+# conditional write). Other objects under the prefix are the previous
+# version's, one per request: read as well, folded into it by `stedi forget`.
+REGISTRY_KEY = f"{REGISTRY_PREFIX}requests.jsonl"
 # The audit views (every landing line's fate, the quarantine): <schema>_audit.
 # They read every zone and feed none; they show non-consenting customers'
 # lines, so the schema gets the landing schema's access, never a consumer's.

@@ -1,6 +1,7 @@
 """Whose lines a landing file must not hold: the requests to be forgotten.
 
-`stedi forget` records each request as one object under REGISTRY_PREFIX and
+`stedi forget` records each request as one JSON line of the registry, one
+object (REGISTRY_KEY, appended to with a conditional write: record_request), and
 rewrites the landing objects without the person's lines; the loader screens
 every file it uploads with the same rule (`Screen.apply`), so loading a local
 folder that still holds a forgotten person's lines never brings them back.
@@ -22,12 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from botocore.exceptions import ClientError
+
 from stedi import s3
-from stedi.lakehouse import REGISTRY_PREFIX
+from stedi.errors import StackError
+from stedi.lakehouse import REGISTRY_KEY, REGISTRY_PREFIX
 from stedi.settings import Settings
 
 # The email-like words of a line (lower-cased), as is_forgotten_customer reads them.
@@ -37,6 +43,10 @@ LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # The JSON key that names the customer, per landing entity.
 EMAIL_KEY = {"customer": "email", "accelerometer": "user"}
 HEX64 = re.compile(r"[0-9A-F]{64}")
+# What S3 (AWS, MinIO) answers a conditional write whose condition failed.
+CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
+# How many times record_request re-reads the registry after losing a race.
+ATTEMPTS = 30
 
 
 @lru_cache(maxsize=1 << 16)
@@ -50,8 +60,105 @@ def step_reading_id(serial_number: str, epoch_ms: int) -> str:
     return hashlib.sha256(f"{serial_number}|{int(epoch_ms)}".encode()).hexdigest().upper()
 
 
-def registry_key(cid: str) -> str:
-    return f"{REGISTRY_PREFIX}{cid}.json"
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def _get(client, bucket: str, key: str) -> tuple[bytes, str] | None:
+    """The object's bytes and ETag, or None when it does not exist."""
+    try:
+        obj = client.get_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if _code(error) in ("NoSuchKey", "404"):
+            return None
+        raise
+    return obj["Body"].read(), obj["ETag"]
+
+
+def requests_of(body: bytes) -> dict[bytes, str]:
+    """Every line of an object that is a request (a JSON object with a 64-hex
+    customer_id) -> its customer_id; as in SQL, any other line names nobody."""
+    found: dict[bytes, str] = {}
+    for line in body.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            cid = str(record.get("customer_id", "")).upper()
+            if HEX64.fullmatch(cid):
+                found[line] = cid
+    return found
+
+
+def read_registry(settings: Settings, client=None) -> tuple[bytes, str | None, dict[str, bytes]]:
+    """The registry object (its bytes and ETag, None when there is none yet)
+    and every other object under the prefix (the previous version's, one per
+    request). The other objects are read first and the registry last: one
+    deleted meanwhile was folded in before it was deleted (record_request),
+    so its requests are in the registry as read."""
+    client = client or s3.client(settings)
+    legacy = {}
+    for key in s3.list_keys(settings, REGISTRY_PREFIX):
+        if key != REGISTRY_KEY and (found := _get(client, settings.bucket, key)) is not None:
+            legacy[key] = found[0]
+    found = _get(client, settings.bucket, REGISTRY_KEY)
+    body, etag = found if found is not None else (b"", None)
+    return body, etag, legacy
+
+
+def _delete_every_version(client, bucket: str, key: str, versioned: bool) -> None:
+    if versioned:
+        listing = client.list_object_versions(Bucket=bucket, Prefix=key)
+        for version in [*listing.get("Versions", []), *listing.get("DeleteMarkers", [])]:
+            if version["Key"] == key:
+                client.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+    else:
+        client.delete_object(Bucket=bucket, Key=key)
+
+
+def record_request(settings: Settings, record: dict, client=None) -> bool:
+    """Append `record` (a request: hashes and a time, never an email) to the
+    registry object unless its customer_id is there already, folding in the
+    requests of the previous version's per-request objects; then delete those
+    objects (every version, in a versioned bucket). The write is conditional on
+    the registry as read (If-Match its ETag; If-None-Match: * when creating it),
+    so a request written meanwhile by another writer (another lakehouse in the
+    bucket, a script) is never lost: the write fails, and it reads again.
+    Returns whether `record` was new."""
+    client = client or s3.client(settings)
+    cid = str(record["customer_id"]).upper()
+    for _ in range(ATTEMPTS):
+        body, etag, legacy = read_registry(settings, client)
+        present = requests_of(body)
+        lines = []
+        for data in legacy.values():      # their requests, each line once
+            for line, other in requests_of(data).items():
+                if line not in present:
+                    present[line] = other
+                    lines.append(line + b"\n")
+        new = cid not in present.values()
+        if new:
+            lines.append((json.dumps(record) + "\n").encode())
+        if lines:
+            prefix = body if not body or body.endswith(b"\n") else body + b"\n"
+            condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+            try:
+                client.put_object(Bucket=settings.bucket, Key=REGISTRY_KEY,
+                                  Body=prefix + b"".join(lines), **condition)
+            except ClientError as error:
+                if _code(error) not in CONFLICT:
+                    raise
+                time.sleep(random.uniform(0.05, 0.5))   # another writer won: read again
+                continue
+        if legacy:   # only now: every one of their requests is in the registry
+            versioned = bool(client.get_bucket_versioning(
+                Bucket=settings.bucket).get("Status"))
+            for key in legacy:
+                _delete_every_version(client, settings.bucket, key, versioned)
+        return new
+    raise StackError(f"forget: the registry s3://{settings.bucket}/{REGISTRY_KEY} changed "
+                     f"under each of {ATTEMPTS} writes; the request was not recorded")
 
 
 @dataclass(frozen=True)
@@ -62,24 +169,16 @@ class Screen:
     @classmethod
     def from_registry(cls, settings: Settings) -> Screen:
         """Every request in the lake's registry: every JSON line of every object
-        under the prefix, as the `privacy` source reads them (`stedi forget`
-        writes one object per request, one line each). A line that is no
-        request (not JSON, no 64-hex customer_id) names nobody, as in SQL."""
-        client = s3.client(settings)
+        under the prefix, as the `privacy` source reads them (the registry
+        object, and any per-request object of the previous version not yet
+        folded in). A line that is no request (not JSON, no 64-hex
+        customer_id) names nobody, as in SQL."""
+        body, _, legacy = read_registry(settings)
         customers, steps = set(), set()
-        for key in s3.list_keys(settings, REGISTRY_PREFIX):
-            body = client.get_object(Bucket=settings.bucket, Key=key)["Body"].read()
-            for line in body.splitlines():
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(record, dict):
-                    continue
-                cid = str(record.get("customer_id", "")).upper()
-                if HEX64.fullmatch(cid):
-                    customers.add(cid)
-                    steps.update(str(s).upper() for s in record.get("step_readings") or [])
+        for data in (*legacy.values(), body):
+            for line, cid in requests_of(data).items():
+                customers.add(cid)
+                steps.update(str(s).upper() for s in json.loads(line).get("step_readings") or [])
         return cls(frozenset(customers), frozenset(steps))
 
     def __bool__(self) -> bool:
