@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from stedi import dbt, lakehouse, load
+from stedi import dbt_runner, lakehouse, load
 from stedi.settings import Settings
 from stedi.stack import Stack
 
@@ -95,7 +95,7 @@ def build_artifacts(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built(loaded, settings, build_artifacts) -> Stack:
     # The reference data, named explicitly: its exact counts are asserted.
-    dbt.run_dbt(["build", "--full-refresh", "--vars", "{expectations_dataset: reference}"],
+    dbt_runner.run_dbt(["build", "--full-refresh", "--vars", "{expectations_dataset: reference}"],
                 settings)
     for name in ("run_results.json", "manifest.json"):
         shutil.copyfile(REPO_ROOT / "target" / name, build_artifacts / name)
@@ -187,7 +187,7 @@ def compile_offline(tmp: Path, target: str) -> Compiled:
     target_path = tmp / f"target-{target}"
     start = time.monotonic()
     proc = subprocess.run(
-        [dbt.dbt_executable(), "compile", "--target", target, "--target-path", str(target_path),
+        [dbt_runner.dbt_executable(), "compile", "--target", target, "--target-path", str(target_path),
          "--log-path", str(tmp / "logs"), "--no-populate-cache", "--no-introspect"],
         cwd=REPO_ROOT, env=offline_dbt_env(profiles), capture_output=True, text=True, check=False,
     )

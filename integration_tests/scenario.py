@@ -16,7 +16,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from stedi import dbt, lakehouse, load
+from stedi import dbt_runner, lakehouse, load
 from stedi.stack import Stack
 
 CUSTOMER_KEYS = ("customerName", "email", "phone", "birthDay", "serialNumber",
@@ -62,7 +62,7 @@ class Scenario:
 
     def dbt(self, *args: str, variables: dict | None = None) -> str:
         merged = {"expectations_dataset": "none", **(variables or {})}
-        return dbt.run_dbt([*args, "--vars", json.dumps(merged)], self.settings, quiet=True)
+        return dbt_runner.run_dbt([*args, "--vars", json.dumps(merged)], self.settings, quiet=True)
 
     def build(self, *args: str, variables: dict | None = None) -> str:
         """`dbt build` without the unit tests: their inputs are fixed, so they

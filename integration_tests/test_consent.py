@@ -7,7 +7,7 @@ import pytest
 from catalog_trace import catalog_traces, metastore_dump, schema_folder
 from scenario import Scenario, customer, reading, step
 
-from stedi import dbt, purge, s3
+from stedi import dbt_runner, purge, s3
 from stedi.errors import StackError
 from stedi.settings import METASTORE_DB
 
@@ -102,12 +102,12 @@ def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(
 
     # The purge check reads the same metadata: it fails on this state ...
     with pytest.raises(StackError):
-        dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
+        dbt_runner.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
     # (the purge runs it after its statements, and would fail if they left any;
     # `stedi purge --execute` runs this)
     purge.purge(consent.settings)
     # ... and passes after the purge.
-    dbt.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
+    dbt_runner.run_dbt(["run-operation", "check_iceberg_purged"], consent.settings, quiet=True)
     for model in PROTECTED:
         table = consent.table(model)
         assert consent.query(f'select count(*) from {table[:-1]}$snapshots"')[0][0] == 1, model

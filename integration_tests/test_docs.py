@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import time
 
-from stedi import dbt
+from stedi import dbt_runner
 
 
 def test_docs_generate_against_local_stack(built, settings, tmp_path):
     start = time.monotonic()
-    dbt.run_dbt(["docs", "generate", "--target-path", str(tmp_path)], settings)
+    dbt_runner.run_dbt(["docs", "generate", "--target-path", str(tmp_path)], settings)
     print(f"\ndbt docs generate (local): {time.monotonic() - start:.1f}s")
     catalog = json.loads((tmp_path / "catalog.json").read_text())
     manifest = json.loads((tmp_path / "manifest.json").read_text())

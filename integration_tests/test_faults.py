@@ -11,7 +11,7 @@ import time
 
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
-from stedi import counts, dbt, lakehouse
+from stedi import counts, dbt_runner, lakehouse
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 
@@ -34,9 +34,9 @@ def _assert_reference_tables(stack, settings):
 def _dbt_process(settings, workdir, *args: str) -> subprocess.Popen:
     """A dbt build with its own target and log folders (two may run at once)."""
     return subprocess.Popen(
-        [dbt.dbt_executable(), "build", *args, "--target-path", str(workdir / "target"),
+        [dbt_runner.dbt_executable(), "build", *args, "--target-path", str(workdir / "target"),
          "--log-path", str(workdir / "logs")],
-        cwd=REPO_ROOT, env=dbt.dbt_env(settings),
+        cwd=REPO_ROOT, env=dbt_runner.dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
@@ -60,7 +60,7 @@ def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings, tmp_pa
     assert build.returncode != 0, output
 
     stack.trino.start()          # the stack comes back; the next build repairs
-    dbt.run_dbt(["build"], settings, quiet=True)
+    dbt_runner.run_dbt(["build"], settings, quiet=True)
     _assert_reference_tables(stack, settings)
 
 
@@ -78,4 +78,4 @@ def test_two_builds_at_once_leave_correct_tables(built, settings, tmp_path):
             results = json.loads((workdir / "target" / "run_results.json").read_text())
             assert {"error", "fail"} & {r["status"] for r in results["results"]}, out[-3000:]
     _assert_reference_tables(stack, settings)
-    dbt.run_dbt(["test"], settings, quiet=True)
+    dbt_runner.run_dbt(["test"], settings, quiet=True)

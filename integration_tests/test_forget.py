@@ -29,7 +29,7 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt, lakehouse, privacy, s3
+from stedi import dbt_runner, lakehouse, privacy, s3
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -184,7 +184,7 @@ def _state(settings, sc) -> dict:
 
 
 def _cli(sc, *args):
-    env = dbt.dbt_env(sc.settings)
+    env = dbt_runner.dbt_env(sc.settings)
     return subprocess.run([STEDI, "forget", *args], env=env, capture_output=True, text=True,
                           check=False, timeout=1800)
 
@@ -394,7 +394,7 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
     cid = privacy.customer_id(F)
     args = {"customer_sha256": cid, "step_readings": [[SHARED, F_TIMES[0]]], "dry_run": True}
     proc = subprocess.run(
-        [dbt.dbt_executable(), "run-operation", "forget_customer", "--target", "athena",
+        [dbt_runner.dbt_executable(), "run-operation", "forget_customer", "--target", "athena",
          "--args", json.dumps(args), "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs"), "--no-populate-cache"],
         cwd=REPO_ROOT, env=offline_dbt_env(profiles), capture_output=True, text=True,
@@ -422,7 +422,7 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
 # `stedi build`, which loads the same local folder again.
 # --------------------------------------------------------------------------- #
 def _stedi(sc, *args):
-    env = dict(dbt.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
+    env = dict(dbt_runner.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
                STEDI_EXPECTATIONS="none")
     proc = subprocess.run([STEDI, *args], env=env, capture_output=True, text=True,
                           check=False, timeout=1800)

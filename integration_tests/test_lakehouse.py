@@ -13,7 +13,7 @@ from conftest import (
     scalar,
 )
 
-from stedi import counts, dbt
+from stedi import counts, dbt_runner
 from stedi.errors import StackError
 from stedi.lakehouse import COUNTED, CURATED, TRUSTED
 from stedi.settings import Settings
@@ -123,7 +123,7 @@ def _fingerprints(cursor) -> dict[str, tuple]:
 def test_second_build_gives_identical_tables(built, settings):
     cursor = built.trino.connect().cursor()
     before = _fingerprints(cursor)
-    dbt.run_dbt(["build"], settings)
+    dbt_runner.run_dbt(["build"], settings)
     assert _fingerprints(cursor) == before
 
 
@@ -142,11 +142,11 @@ def test_consent_test_catches_a_leaked_row(built, settings):
     cursor.fetchall()
     try:
         with pytest.raises(StackError):
-            dbt.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"],
+            dbt_runner.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"],
                         settings)
     finally:
-        dbt.run_dbt(["build", "--select", "accelerometer_trusted+"], settings)
-    dbt.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"], settings)
+        dbt_runner.run_dbt(["build", "--select", "accelerometer_trusted+"], settings)
+    dbt_runner.run_dbt(["test", "--select", "test_trusted__no_row_without_research_consent"], settings)
 
 
 def test_row_count_table_prints_every_zone(built):

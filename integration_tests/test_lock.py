@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from conftest import STEDI
 
-from stedi import dbt, lock, s3
+from stedi import dbt_runner, lock, s3
 from stedi.errors import StackError
 
 
@@ -58,7 +58,7 @@ def test_a_dead_holders_lease_is_taken_over(lake):
 
 
 def test_stedi_locked_holds_it_around_a_command(lake):
-    env = dict(dbt.dbt_env(lake))
+    env = dict(dbt_runner.dbt_env(lake))
     probe = ("import sys; from stedi import lock; from stedi.settings import Settings;"
              "print(lock.current(Settings.from_env())[0]['holder']); sys.exit(3)")
     proc = subprocess.run([STEDI, "locked", "--", sys.executable, "-c", probe], env=env,

@@ -16,11 +16,11 @@ from conftest import STEDI
 from scenario import Scenario
 from test_forget import PROTECTED, F, K, _clear_requests, _files, _rows_of
 
-from stedi import dbt, lock
+from stedi import dbt_runner, lock
 
 
 def _env(sc) -> dict[str, str]:
-    return dict(dbt.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
+    return dict(dbt_runner.dbt_env(sc.settings), STEDI_DATA_DIR=str(sc.folder),
                 STEDI_EXPECTATIONS="none")
 
 

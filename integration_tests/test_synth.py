@@ -21,7 +21,7 @@ from conftest import assert_every_line_accounted_for, line_accounting
 from recount import recount
 from scenario import drop_lakehouse_schemas
 
-from stedi import dbt, lakehouse, load, s3, synth
+from stedi import dbt_runner, lakehouse, load, s3, synth
 from stedi.settings import Settings
 
 SCALE, SEED = 0.2, 42
@@ -67,7 +67,7 @@ def synth_built(stack, synth_settings, synth_data):
     }
     load.load_landing(synth_settings, folder)
     try:
-        dbt.run_dbt(
+        dbt_runner.run_dbt(
             ["build", "--full-refresh", "--vars",
              f"{{expectations_dataset: none, landing_bucket: {BUCKET}}}"],
             synth_settings,

@@ -44,7 +44,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt, install, lakehouse, load, privacy, s3, synth
+from stedi import build, dbt_runner, install, lakehouse, load, privacy, s3, synth
 from stedi import counts as zone_counts
 from stedi.errors import StackError
 from stedi.settings import Settings
@@ -269,7 +269,7 @@ def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path) -> dict
     since = time.time()
     start = time.monotonic()
     with Sampler([trino.pid()], settings.trino_url) as sampler, log_file.open("a") as log:
-        dbt.run_dbt(args, bench, log=log)
+        dbt_runner.run_dbt(args, bench, log=log)
     wall = time.monotonic() - start
     results = json.loads((settings.project_dir / TARGET_PATH / "run_results.json").read_text())
     models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]

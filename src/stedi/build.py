@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt, lakehouse, lock, s3
+from stedi import dbt_runner, lakehouse, lock, s3
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -161,7 +161,7 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
             if since is not None:
                 return Build(False, f"unchanged since the build of {since}")
         record_path(settings).unlink(missing_ok=True)
-        dbt.run_dbt(args, settings, log=log)
+        dbt_runner.run_dbt(args, settings, log=log)
         remember(settings, key)
     return Build(True, "full refresh" if full_refresh else
                  "run on request" if always else "inputs changed or not recorded")

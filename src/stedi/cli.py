@@ -28,7 +28,7 @@ import json
 import sys
 from pathlib import Path
 
-from stedi import counts, dbt, load, local, lock, starter, synth
+from stedi import counts, dbt_runner, load, local, lock, starter, synth
 from stedi.errors import StackError
 from stedi.lakehouse import landing_prefix
 from stedi.settings import Settings
@@ -103,7 +103,7 @@ def cmd_purge(args) -> int:
         print(f"[stedi] purged; {len(deleted)} superseded metadata file(s) deleted",
               file=sys.stderr)
         return 0
-    dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: true}"],
+    dbt_runner.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: true}"],
                 _settings(args))
     print("[stedi] dry run: statements printed above; run with --execute", file=sys.stderr)
     return 0
@@ -194,9 +194,9 @@ def cmd_dbt(args) -> int:
     settings = _settings(args)
     if set(args.dbt_args) & set(DBT_WRITES):
         with lock.hold(settings, "stedi dbt " + " ".join(args.dbt_args[:1])):
-            dbt.run_dbt(args.dbt_args, settings)
+            dbt_runner.run_dbt(args.dbt_args, settings)
     else:
-        dbt.run_dbt(args.dbt_args, settings)
+        dbt_runner.run_dbt(args.dbt_args, settings)
     return 0
 
 

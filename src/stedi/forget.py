@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from stedi import dbt, lakehouse, load, lock, purge, s3
+from stedi import dbt_runner, lakehouse, load, lock, purge, s3
 from stedi.errors import StackError
 from stedi.privacy import Screen, customer_id, record_request, step_reading_id
 from stedi.settings import Settings
@@ -97,7 +97,7 @@ def _count_rows(settings: Settings, cid: str,
                 steps: list[tuple[str, int]]) -> dict[str, int]:
     """Rows erasure would delete per table, by forget_customer's own predicates."""
     args = {"customer_sha256": cid, "step_readings": [list(r) for r in steps]}
-    out = dbt.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
+    out = dbt_runner.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
                        "--args", json.dumps(args)], settings, quiet=True)
     printed = [line for line in out.splitlines() if line.startswith("{")]
     if not printed:
@@ -166,10 +166,10 @@ def _execute(settings: Settings, plan: Plan) -> None:
                 if version["Key"] == key and not version["IsLatest"]:
                     client.delete_object(Bucket=settings.bucket, Key=key,
                                          VersionId=version["VersionId"])
-    dbt.run_dbt(["run", "--select", *lakehouse.names(lakehouse.TYPED)], settings, quiet=True)
+    dbt_runner.run_dbt(["run", "--select", *lakehouse.names(lakehouse.TYPED)], settings, quiet=True)
     args = {"customer_sha256": plan.customer_id,
             "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
-    dbt.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
+    dbt_runner.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
                 settings, quiet=True)
     # The catalog must not point at a metadata file from before the purge.
     purge.drop_superseded_metadata(settings)

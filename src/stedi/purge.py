@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from stedi import dbt, lakehouse, lock, s3
+from stedi import dbt_runner, lakehouse, lock, s3
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -34,7 +34,7 @@ def purge(settings: Settings) -> list[str]:
     """Run dbt's purge of every trusted/curated table, then delete the superseded
     metadata files of every lakehouse table; returns the deleted locations."""
     with lock.hold(settings, "stedi purge"):   # never under a running build
-        dbt.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
+        dbt_runner.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
                     settings)
         return drop_superseded_metadata(settings)
 
