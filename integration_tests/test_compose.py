@@ -64,6 +64,15 @@ def test_trino_service_runs_the_pinned_version_on_the_committed_config():
     assert "--etc-dir" in trino["command"] and "/etc/trino" in trino["command"]
 
 
+def test_trino_is_healthy_by_the_native_starts_readiness_probe():
+    """One readiness rule: the image carries stack/trino/healthcheck.sh (a table
+    scan, what TrinoService.is_ready runs) and compose's healthcheck runs it."""
+    copied = re.search(r"^COPY healthcheck\.sh (\S+)$", DOCKERFILES["trino"].read_text(),
+                       flags=re.MULTILINE)
+    assert copied, "stack/trino/Dockerfile does not copy healthcheck.sh"
+    assert SERVICES["trino"]["healthcheck"]["test"] == ["CMD", copied.group(1)]
+
+
 def test_every_variable_the_trino_config_reads_is_set_for_the_container():
     etc = REPO_ROOT / "stack" / "trino" / "etc"
     wanted = {

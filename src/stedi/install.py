@@ -123,7 +123,9 @@ def trino_home(settings: Settings) -> Path:
 def install_trino(settings: Settings) -> Path:
     """Trino server from Maven Central, checked, extracted with its hard links."""
     home = trino_home(settings)
-    if (home / _MARKER).exists():
+    # The marker names the tarball and the plugins kept: a new plugin set re-extracts.
+    marker = f"{TRINO_SHA256} {' '.join(TRINO_PLUGINS)}\n"
+    if (home / _MARKER).exists() and (home / _MARKER).read_text() == marker:
         return home
     downloads = settings.cache_dir / "downloads"
     tarball = downloads / f"trino-server-{TRINO_VERSION}.tar.gz"
@@ -152,7 +154,7 @@ def install_trino(settings: Settings) -> Path:
     for plugin in (home / "plugin").iterdir():
         if plugin.name not in TRINO_PLUGINS:
             shutil.rmtree(plugin)
-    (home / _MARKER).write_text(TRINO_SHA256 + "\n")
+    (home / _MARKER).write_text(marker)
     return home
 
 

@@ -27,9 +27,9 @@ DBT_PROJECT_NAME = "stedi"
 TRINO_VERSION = "476"
 TRINO_SHA256 = "cfd5accde17e8ebd251eeeb78aed1f490e77bb3a164d95a0f454bf8a7c1cbd3f"
 TRINO_MIN_JAVA = (24, 0, 1)
-# Plugins the lakehouse uses; the other ~50 are deleted after extraction
+# Plugins the lakehouse uses (tpch: the readiness probe, stack/trino/healthcheck.sh); the other ~50 are deleted after extraction
 # (plugin removal is supported) to cut start-up time on 2 cores.
-TRINO_PLUGINS = ("hive", "iceberg")
+TRINO_PLUGINS = ("hive", "iceberg", "tpch")
 # MinIO community edition is source-only: `go install` at a pinned pseudo-version.
 # The Go module proxy serves this one (the 2025-10 release pins are refused).
 MINIO_MODULE = "github.com/minio/minio"

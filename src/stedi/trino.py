@@ -5,7 +5,7 @@ docker-compose.yml mounts), on the JDK that `install.find_java` picks.
 
     >>> from stedi.settings import Settings
     >>> svc = TrinoService(Settings.from_env())
-    >>> svc.start()           # installs Trino if missing, waits for a real query
+    >>> svc.start()           # installs Trino if missing, waits for a table scan
     >>> svc.query("select 1")
     [[1]]
     >>> svc.stop()
@@ -13,13 +13,12 @@ docker-compose.yml mounts), on the JDK that `install.find_java` picks.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 
 from stedi import install
 from stedi.errors import StackError
-from stedi.process import Service, http_get, log_tail, require_free_port
+from stedi.process import Service, log_tail, require_free_port
 from stedi.settings import Settings
 
 
@@ -37,15 +36,6 @@ class TrinoService(Service):
     def url(self) -> str:
         return self.settings.trino_url
 
-    def info(self) -> dict:
-        code, body = http_get(f"{self.url}/v1/info")
-        if code != 200:
-            return {}
-        try:
-            return json.loads(body)
-        except ValueError:
-            return {}
-
     def connect(self, **kwargs):
         import trino  # imported here so `stedi stack status` stays light
 
@@ -60,12 +50,13 @@ class TrinoService(Service):
         return cur.fetchall()
 
     def is_ready(self) -> bool:
-        info = self.info()
-        if not info or info.get("starting", True):
-            return False
-        try:  # readiness is a real query, not an open port
-            return self.query("select 1") == [[1]]
-        except Exception:  # noqa: BLE001 -- any failure of the probe means "not ready yet"
+        """A table scan runs: stack/trino/healthcheck.sh, compose's healthcheck too."""
+        probe = self.settings.trino_etc_dir.parent / "healthcheck.sh"
+        env = {"PATH": os.environ.get("PATH", ""), "STEDI_TRINO_PORT": str(self.settings.trino_port)}
+        try:
+            return subprocess.run(["bash", str(probe)], env=env, capture_output=True,
+                                  timeout=60, check=False).returncode == 0
+        except subprocess.TimeoutExpired:
             return False
 
     def _launcher(self, command: str, java_home) -> subprocess.CompletedProcess:
