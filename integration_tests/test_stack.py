@@ -131,6 +131,24 @@ def test_crashing_trino_reports_its_log(settings, tmp_path):
     assert not svc.is_running()
 
 
+@pytest.mark.stack  # starts a real Trino of its own (installed, ~2 min)
+def test_a_trino_without_the_readiness_catalog_says_what_to_do(settings, tmp_path):
+    """A Trino started before catalog/readiness.properties existed (a running stack
+    when the project is updated) never passes the readiness scan: start() says why
+    (Trino's own error) and what to run, instead of only a timeout."""
+    etc = tmp_path / "etc"
+    subprocess.run(["cp", "-r", str(settings.trino_etc_dir), str(etc)], check=True)
+    (etc / "catalog" / "readiness.properties").unlink()
+    svc = TrinoService(replace(settings, state_dir=tmp_path / "state",
+                               trino_port=_free_port(), trino_etc_dir=etc))
+    try:
+        with pytest.raises(StackError, match=r"(?s)last readiness check: .*readiness.*"
+                                             r"stedi stack down` then `stedi stack up"):
+            svc.start(timeout=120)
+    finally:
+        svc.stop()
+
+
 @pytest.mark.stack  # starts a real PostgreSQL of its own
 @pytest.mark.skipif(os.geteuid() != 0, reason="PostgreSQL runs as its own user only under root")
 def test_postgres_starts_for_a_checkout_in_a_folder_only_root_can_enter(settings, tmp_path):

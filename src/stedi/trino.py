@@ -31,6 +31,7 @@ class TrinoService(Service):
         self.pid_file = self.data_dir / "var" / "run" / "launcher.pid"
         self.log = self.data_dir / "var" / "log" / "server.log"
         self.launcher_log = self.data_dir / "var" / "log" / "launcher.log"
+        self.last_probe_error = ""  # what the last readiness check said, for a timeout
 
     @property
     def url(self) -> str:
@@ -51,13 +52,29 @@ class TrinoService(Service):
 
     def is_ready(self) -> bool:
         """A table scan runs: stack/trino/healthcheck.sh, compose's healthcheck too."""
-        probe = self.settings.trino_etc_dir.parent / "healthcheck.sh"
+        probe = self.settings.project_dir / "stack" / "trino" / "healthcheck.sh"
         env = {"PATH": os.environ.get("PATH", ""), "STEDI_TRINO_PORT": str(self.settings.trino_port)}
         try:
-            return subprocess.run(["bash", str(probe)], env=env, capture_output=True,
-                                  timeout=60, check=False).returncode == 0
+            proc = subprocess.run(["bash", str(probe)], env=env, capture_output=True, text=True,
+                                  timeout=60, check=False)
         except subprocess.TimeoutExpired:
+            self.last_probe_error = "the readiness check took over 60 s"
             return False
+        self.last_probe_error = proc.stderr.strip()
+        return proc.returncode == 0
+
+    def wait_ready(self, timeout: float) -> float:
+        self.last_probe_error = ""
+        try:
+            return super().wait_ready(timeout)
+        except StackError as err:
+            if not self.last_probe_error:
+                raise
+            hint = ""
+            if "readiness" in self.last_probe_error:  # a server started before the catalog existed
+                hint = "\nA Trino started before catalog/readiness.properties existed: " \
+                       "run `stedi stack down` then `stedi stack up`."
+            raise StackError(f"{err}\nlast readiness check: {self.last_probe_error}{hint}") from None
 
     def _launcher(self, command: str, java_home) -> subprocess.CompletedProcess:
         home = install.trino_home(self.settings)

@@ -7,7 +7,7 @@
 # TPC-H generator, catalog/readiness.properties): it needs no table in the lake.
 # The image has bash but no curl: this speaks Trino's client protocol
 # (POST /v1/statement, then GET each nextUri) over /dev/tcp with HTTP/1.0.
-# Exit 0 when the scan returned its rows; 1 otherwise.
+# Exit 0 when the scan returned its rows; 1 otherwise, with Trino's error on stderr.
 set -u
 PORT=${STEDI_TRINO_PORT:-8080}
 
@@ -23,7 +23,7 @@ request() {  # METHOD PATH [BODY]: the response body on stdout
 response=$(request POST /v1/statement "select count(*) from readiness.tiny.region") || exit 1
 for _ in $(seq 1 100); do
     case $response in
-        *'"error"'*) exit 1 ;;
+        *'"error"'*) grep -o '"message":"[^"]*"' <<<"$response" | head -1 >&2; exit 1 ;;
         *'"data":[[5]]'*) exit 0 ;;
     esac
     next=$(grep -o '"nextUri" *: *"[^"]*"' <<<"$response" | sed 's/.*"\(http[^"]*\)"$/\1/')
