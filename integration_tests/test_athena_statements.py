@@ -1,7 +1,8 @@
 """Every statement the project can send to Athena, rendered offline
 (integration_tests/athena_render.py, no AWS), is in a form the AWS
 documentation shows and under Athena's size limit; and every dbt command
-docs/athena.md tells a user to run on Athena parses and sends only those.
+docs/athena.md tells a user to run on Athena sends only those (that they
+parse, with dbt's own parser, is test_docs_true.py's).
 
 The forms are written once, in docs/athena.md between the `allowed-forms`
 markers (pattern, SQLFluff support, AWS page); this module reads them from
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import subprocess
 import sys
 from collections import Counter
@@ -29,6 +29,7 @@ from athena_render import (
     by_command,
 )
 from conftest import REPO_ROOT
+from doc_claims import commands, is_athena, prose_dbt_commands
 from test_athena_compile import NOT_FUNCTIONS, SHARED_FUNCTIONS, TRINO_ONLY
 
 RENDER = REPO_ROOT / "integration_tests" / "athena_render.py"
@@ -158,78 +159,28 @@ def test_every_statement_is_under_athenas_size_limit(rendered):
     assert not too_big, too_big
 
 
-def _documented_dbt_commands() -> list[str]:
-    r"""Every dbt command line of docs/athena.md: in code blocks (with `\`
-    continuations; also behind `stedi locked ... --`) and in inline code."""
-    text = DOCS.read_text()
-    commands = []
-    for language, block in re.findall(r"```(\w*)\n(.*?)```", text, flags=re.DOTALL):
-        if language not in ("", "bash"):
-            continue
-        for line in block.replace("\\\n", " ").splitlines():
-            line = line.split(" #")[0].strip()
-            # dbt itself, or behind a wrapper: `stedi locked --aws -- dbt ...`
-            found = re.match(r"(?:.*\s--\s+)?(dbt\s.*)$", line)
-            if found and (line.startswith("dbt ") or " -- dbt " in line):
-                commands.append(found.group(1))
-    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
-    commands += [c for c in re.findall(r"`(dbt [^`]+)`", prose) if c.split()[1] != "build`"]
-    return commands
+def _documented_athena_dbt_commands() -> list[list[str]]:
+    """The words of every dbt command for Athena that docs/athena.md gives
+    (also behind `stedi locked --aws --`); test_docs_true.py parses them."""
+    found = [c.words for c in commands(DOCS) + prose_dbt_commands(DOCS) if is_athena(c)]
+    return [words[words.index("dbt"):] for words in found if "dbt" in words]
 
 
-def test_every_documented_athena_command_parses_and_skips_unit_tests(monkeypatch):
-    """Each dbt command docs/athena.md gives parses with dbt's own command line
-    (dbt.cli.main.cli); a `build` or `test` for Athena excludes unit tests,
-    which Athena cannot run (docs/athena.md, First deploy)."""
-    import click
-    from dbt.cli.main import cli
-
-    monkeypatch.setenv("DBT_PROFILES_DIR", str(REPO_ROOT))  # the parser checks it exists
-    monkeypatch.chdir(REPO_ROOT)
-    commands = _documented_dbt_commands()
-    athena = [c for c in commands if "--target athena" in c]
-    assert len(athena) >= 7, athena
-    wrong = []
-    for command in athena:
-        args = shlex.split(command)[1:]
-        cmd = cli.commands[args[0]]
-        if isinstance(cmd, click.Group):  # dbt docs generate
-            cmd, args = cmd.commands[args[1]], args[1:]
-        ctx = cmd.make_context(args[0], args[1:])  # raises on an unknown flag or value
-        if args[0] in ("build", "test"):
-            excluded = ctx.params.get("exclude_resource_types") or ()
-            if "unit_test" not in excluded:
-                wrong.append(command)
-    assert not wrong, f"runs dbt unit tests on Athena: {wrong}"
-
-
-def _what(command: str) -> str:
+def _what(words: list[str]) -> str:
     """`build`, `run`, or the run-operation's macro: what a command sends."""
-    words = command.split()
     return words[2] if words[1] == "run-operation" else words[1]
 
 
 def test_every_documented_athena_command_has_its_statements_rendered(rendered):
     """Each dbt command of docs/athena.md that sends project SQL is one of the
     renderer's commands, and each sends at least one rendered statement."""
-    documented = {_what(c) for c in _documented_dbt_commands() if "--target athena" in c}
-    covered = {_what(c) for c, _, _ in COMMANDS if c.startswith("dbt ")}
+    documented = {_what(words) for words in _documented_athena_dbt_commands()}
+    assert len(documented) >= 4, documented
+    covered = {_what(c.split()) for c, _, _ in COMMANDS if c.startswith("dbt ")}
     assert documented - {"debug", "docs"} <= covered, documented - covered
     rows = by_command([Statement(**s) for s in rendered])
     print("\n" + "\n".join(f"{n:>5}  longest {b:>8,} bytes  {c}" for c, n, b in rows))
     assert all(n >= 1 for _, n, _ in rows), rows
-
-
-def test_the_docs_check_finds_a_build_that_runs_unit_tests(tmp_path, monkeypatch):
-    """The check above fails on the command the first deploy used to give."""
-    import test_athena_statements as me
-
-    page = tmp_path / "athena.md"
-    page.write_text("```bash\ndbt build --target athena\n" + "dbt debug --target athena\n" * 6
-                    + "```\n")
-    monkeypatch.setattr(me, "DOCS", page)
-    with pytest.raises(AssertionError, match="runs dbt unit tests on Athena"):
-        me.test_every_documented_athena_command_parses_and_skips_unit_tests(monkeypatch)
 
 
 def test_every_statement_is_in_a_documented_form(rendered):
