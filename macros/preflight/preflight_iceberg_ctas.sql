@@ -1,10 +1,5 @@
-{#
-    Why: the pre-flight creates scratch Iceberg tables the way each engine's dbt
-    adapter does for the models: Athena CTAS with table_type='iceberg' at an
-    explicit location (create-table-as.html; dbt-athena's create_table_as),
-    Trino CTAS with the Iceberg connector's table properties.
-    Arguments: relation, location (s3:// prefix, Athena only), select_sql.
-#}
+{# Why: the pre-flight must create its scratch Iceberg tables the way each
+   engine's dbt adapter creates the models, or it proves nothing about them. #}
 {% macro preflight_iceberg_ctas(relation, location, select_sql) -%}
     {{ return(adapter.dispatch('preflight_iceberg_ctas', 'stedi')(relation, location, select_sql)) }}
 {%- endmacro %}

@@ -1,17 +1,5 @@
-{#
-    Why: the pre-flight's scratch tables are created in, and dropped from, a
-    scratch database with each engine's own DDL: Athena's is Hive DDL
-    (backticks, no catalog; one Glue database holds external and Iceberg
-    tables), Trino keeps external tables in its hive catalog and Iceberg tables
-    in its iceberg catalog.
-    Athena keeps its scratch database (one, `stedi_preflight`, reused): DROP
-    DATABASE needs glue:DeleteDatabase (fine-grained-access-to-glue-resources.html),
-    which the dbt role is not granted (docs/athena.md, Permissions), so the
-    pre-flight drops only its tables (glue:DeleteTable). On Trino the per-run
-    schemas are dropped as well.
-    Arguments: landing (the scratch external table), tables (the scratch
-    Iceberg tables, in one schema), create (true: create statements; false: drops).
-#}
+{# Why: Athena keeps external and Iceberg tables in one Glue database (Hive DDL),
+   Trino in two catalogs, so the scratch schema's DDL differs by engine. #}
 {% macro preflight_schema_statements(landing, tables, create) -%}
     {{ return(adapter.dispatch('preflight_schema_statements', 'stedi')(landing, tables, create)) }}
 {%- endmacro %}
@@ -29,8 +17,6 @@
                        'drop schema if exists ' ~ tables[0].without_identifier()]) }}
 {%- endmacro %}
 
-{#- Athena: CREATE DATABASE / DROP TABLE are Hive DDL (create-database.html,
-    drop-table.html). -#}
 {% macro athena__preflight_schema_statements(landing, tables, create) -%}
     {%- if create -%}
         {{ return(['create database if not exists `' ~ landing.schema ~ '`']) }}

@@ -1,7 +1,3 @@
-{#
-    The DELETE of one table: Trino takes the relation as dbt renders it; Athena
-    the documented DELETE FROM [db_name.]table_name (no catalog, no quotes).
-#}
 {% macro forget_delete_statement(relation, predicate) -%}
     {{ return(adapter.dispatch('forget_delete_statement', 'stedi')(relation, predicate)) }}
 {%- endmacro %}

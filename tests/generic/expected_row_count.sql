@@ -1,14 +1,5 @@
-{#
-    Asserts that a relation has exactly the row count that
-    seeds/expected_row_counts.csv gives for it under the `expectations_dataset`
-    var. Exact counts are a property of one dataset, so the test is enabled
-    only when a build names its dataset explicitly (`expectations_dataset`,
-    default from $STEDI_EXPECTATIONS, else `none`): on anyone else's landing
-    data it does not run, and every rule test still does.
-    Fails with one row (expected vs actual) on a mismatch, and also when the
-    named dataset has no expectation for this relation (a misspelt dataset must
-    not pass silently).
-#}
+{# Why: exact counts are a property of one dataset, so they are data (a seed)
+   keyed by dataset, asserted only when a build names it. #}
 {% test expected_row_count(model) %}
 {{ config(enabled=var('expectations_dataset') != 'none') }}
 
