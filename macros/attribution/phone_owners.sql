@@ -1,12 +1,5 @@
-{#
-    Why: the Step Trainer attribution rule in one place. Serial numbers were
-    reused by the fulfilment site, so a reading of serial S at time T belongs
-    to the curated customer who has serial S AND a phone reading at T, and to
-    nobody when two such customers exist. This gives, per (serial, phone
-    reading time), whether exactly one curated customer fits and who:
-    step_trainer_trusted keeps the readings with one owner, the audit view
-    names the others' reason.
-#}
+{# Why: serial numbers were reused by the fulfilment site, so the attribution
+   rule needs the phone reading too; step_trainer_trusted and its audit view share it. #}
 {% macro phone_owners() -%}
     select
         customers.serial_number,

@@ -1,10 +1,5 @@
-{#
-    Why: a customer held out on doubt (customer_landing_current: a consent tie
-    or an unreadable record) has its own reason, which the audit views give
-    every line of theirs instead of `no_research_consent`. The mapping in one
-    place: the consent status when it is a `held_out_*` one, else null.
-    Argument: consent_status (customer_landing_current.consent_status).
-#}
+{# Why: the audit views give a held-out customer's lines this reason instead of
+   `no_research_consent`; the mapping lives in one place. #}
 {% macro held_out_reason(consent_status) -%}
     case when {{ consent_status }} like 'held_out_%' then {{ consent_status }} end
 {%- endmacro %}

@@ -1,14 +1,5 @@
-{#
-    Why: dbt-trino's persist_docs sends one COMMENT statement per documented
-    column after every build of a model, incremental runs included, and on
-    Iceberg each COMMENT is a commit (a new metadata file on S3). This
-    override of dbt-trino's own macro (same name, found first in the root
-    project) reads the comments the relation already has (SHOW COLUMNS, and
-    the table comment from system.metadata.table_comments) and sends only
-    those that differ. Athena needs no override: dbt-athena writes all
-    comments in one Glue update, and only when something changed.
-    Arguments: dbt's (relation, model, for_relation, for_columns).
-#}
+{# Why: dbt-trino sends every COMMENT after every build, and on Iceberg each is a
+   commit (a new metadata file); Athena needs no override (one Glue update). #}
 {% macro trino__persist_docs(relation, model, for_relation, for_columns) -%}
     {%- if for_relation and config.persist_relation_docs() and model.description %}
         {%- set current = run_query(

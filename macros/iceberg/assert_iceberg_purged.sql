@@ -1,20 +1,5 @@
-{#
-    Why: a purge that silently did nothing (a skipped rewrite, a threshold, a
-    missing s3:DeleteObject permission: Athena's VACUUM then "succeeds" without
-    deleting) would leave a withdrawn customer's rows in files. Run after the
-    purge statements, this reads the table's own Iceberg metadata
-    ("<table>$snapshots", "<table>$files": Trino and Athena both expose them;
-    Athena: querying-iceberg-table-metadata.html) and fails, naming the table,
-    unless
-      - exactly one snapshot is left (none older to time-travel to),
-      - no delete file is referenced (deleted rows no longer sit in data files),
-      - if the table referenced delete files before the purge, none of the
-        files it referenced then is referenced now (every file that could hold
-        a removed row was rewritten). Without deletes, files may stay: they
-        hold no removed row.
-    Arguments: relation; before (the result of iceberg_files_query(relation)
-    run before the purge; none: check only the first two conditions).
-#}
+{# Why: a purge that silently did nothing (a skipped rewrite, a threshold, Athena's
+   VACUUM without s3:DeleteObject "succeeding") would leave withdrawn rows in files. #}
 {% macro assert_iceberg_purged(relation, before=none) %}
     {%- set snapshots = run_query(
         'select count(*) from ' ~ iceberg_metadata_table(relation, 'snapshots')

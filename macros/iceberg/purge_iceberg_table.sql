@@ -1,13 +1,4 @@
-{#
-    Why: one table's purge, shared by `stedi purge` (purge_iceberg_history,
-    every trusted/curated table) and `stedi forget` (forget_customer, every
-    table it deleted from): run the table's iceberg_purge_statements (repeating
-    an Athena OPTIMIZE/VACUUM that asks for more runs), then check from the
-    table's own metadata that no older snapshot, delete file or earlier file
-    is left (assert_iceberg_purged). Prints the statements; runs them only with
-    dry_run=false.
-    Arguments: relation (an Iceberg table), dry_run (bool).
-#}
+{# Why: `stedi purge` and `stedi forget` purge a table the same way. #}
 {% macro purge_iceberg_table(relation, dry_run=true) %}
     {% set before = none if dry_run else run_query(iceberg_files_query(relation)) %}
     {% for statement in iceberg_purge_statements(relation) %}

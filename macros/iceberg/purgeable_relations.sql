@@ -1,9 +1,4 @@
-{#
-    Why: the purge and its check visit the same tables: every built
-    trusted/curated Iceberg table (the zones that may hold only consenting
-    customers). Logs and skips a model that is not built.
-    Returns a list of relations.
-#}
+{# Why: the purge and its check must visit the same tables. #}
 {% macro purgeable_relations() %}
     {%- set relations = [] -%}
     {%- for node in graph.nodes.values()

@@ -1,8 +1,4 @@
-{#
-    Why: customers are identified by email compared trimmed and
-    case-insensitively; every model normalises it the same way.
-    Argument: column (a varchar email).
-#}
+{# Why: customers are compared by email everywhere; one normalisation. #}
 {% macro normalize_email(column) -%}
     lower(trim({{ column }}))
 {%- endmacro %}

@@ -1,8 +1,5 @@
-{#
-    Why: file times arrive as timestamp with time zone; tables store UTC
-    timestamp(6) without zone, which both Trino's and Athena's Iceberg accept.
-    Argument: column (a timestamp with time zone).
-#}
+{# Why: file times arrive with a time zone; both engines' Iceberg tables store UTC
+   timestamp(6) without zone. #}
 {% macro to_utc_timestamp(column) -%}
     cast({{ column }} at time zone 'UTC' as timestamp(6))
 {%- endmacro %}

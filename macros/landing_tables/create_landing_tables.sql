@@ -1,16 +1,5 @@
-{#
-    Why: dbt-external-tables supports neither Athena nor Trino, so the landing
-    external tables are declared here, from the `landing` source's YAML, before
-    every run (on-run-start); so is the `privacy` source (requests to be
-    forgotten, the same kind of text table). Each table holds one raw JSON line per row; the
-    typed landing tables in models/landing parse it, so a malformed line never fails a
-    query and both engines read the same files the same way.
-    Idempotent: CREATE ... IF NOT EXISTS, metadata only (external tables).
-    dbt also compiles hooks (`dbt compile`, `dbt docs generate`, `dbt show`):
-    those commands must not touch the warehouse (Athena: no AWS credentials in
-    CI), so they only render the statements, which is what the compiled hook
-    in target/ then shows.
-#}
+{# Why: dbt-external-tables supports neither Athena nor Trino, and a malformed line
+   must never fail a query: raw lines in text tables, parsed by the typed models. #}
 {% macro create_landing_tables() %}
     {% if execute %}
         {% set render_only = flags.WHICH in ['compile', 'generate', 'docs', 'show', 'list', 'parse'] %}

@@ -1,16 +1,5 @@
-{#
-    Why: a typed landing table holds the lines of the landing files as they are
-    now. A file delivered again under the same name (`stedi load` replaces a
-    changed file, `stedi forget` rewrites one) or removed no longer holds the
-    lines parsed from it, so before an incremental run this pre-hook deletes
-    the lines of every file whose name and modified time are not in landing
-    any more; the run then parses the files the table lacks
-    (new_landing_files). The pre-hook of every typed landing table (folder
-    config in dbt_project.yml); nothing on a full build. The subquery reads
-    landing only, never the table it deletes from (docs/athena.md).
-    Argument: relation (the typed table). Its landing source is the one
-    `landing` source the model reads (it may also read the `privacy` source).
-#}
+{# Why: a typed landing table holds the landing files as they are now; a file
+   delivered again, rewritten or removed no longer holds the lines parsed from it. #}
 {% macro delete_redelivered_landing_lines(relation) -%}
     {%- if is_incremental() %}
         {%- set landing = [] %}

@@ -1,21 +1,5 @@
-{#
-    Why: no AWS account is reachable from CI, so a user proves once on their own
-    account that Athena accepts each engine feature this project relies on,
-    before the first deploy (`stedi athena-check`; docs/athena.md). The same
-    steps run against local Trino in CI (`stedi athena-check --target local`),
-    and their Athena rendering is form-checked with every other statement.
-    Returns the steps in order, each {'feature', 'sql', 'cleanup'}: the project's
-    own macros wherever one exists (landing DDL, purge, purge check), so the
-    pre-flight tries exactly what a build, `stedi purge` and `stedi forget`
-    send. A step with 'capture' keeps its result under that name; a step with
-    'macro' (and 'args') is a project macro the pre-flight calls through dbt
-    with the engine's connection (the purge check, given the captured files).
-    Cleanup steps run even after a failure.
-    Arguments: schema (a scratch database/schema; see preflight_schema_statements
-    for which engine drops it); landing_location (s3:// prefix holding one JSON
-    line); table_location (s3:// prefix for the scratch Iceberg tables, Athena
-    only); suffix (appended to each scratch table's name: one run's own tables).
-#}
+{# Why: no AWS account is reachable from CI, so a user proves once on their own
+   account that Athena accepts each feature the project sends (docs/athena.md). #}
 {% macro preflight_statements(schema, landing_location, table_location, suffix='') %}
     {%- set landing_db = 'hive' if target.type == 'trino' else target.database -%}
     {%- set landing = api.Relation.create(database=landing_db, schema=schema,

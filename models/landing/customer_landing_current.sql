@@ -1,18 +1,4 @@
--- One row per customer (email, trimmed and case-insensitive) named by a
--- readable customer record: the current record and the customer's consent
--- status. The consent rules live here, once (customer_trusted keeps the
--- `consenting` rows):
---   * the current record is the usable one with the latest lastUpdateDate;
---     consent = has_research_consent(its shareWithResearchAsOfDate);
---   * deny on doubt, tie: records sharing the latest lastUpdateDate that
---     disagree about consent (one grants and one does not, or they give
---     different dates) -> `held_out_consent_tie`;
---   * deny on doubt, unreadable record: a record that names the email but whose
---     lastUpdateDate is missing or not a number, or whose
---     shareWithResearchAsOfDate is not a number, might be the newest one (a
---     withdrawal): unless its readable lastUpdateDate is older than the latest
---     usable record's -> `held_out_unreadable_record`, until it is fixed.
--- A view (dbt_project.yml): it is read once per build, by customer_trusted.
+-- The consent rules this applies are stated in customer_landing_current.yml.
 
 with records as (
     -- every line that names a customer: usable, or unreadable as above

@@ -1,12 +1,7 @@
 -- Assert that no trusted or curated row belongs to a customer without current
--- research consent. Consent is recomputed here from the landing records, apart
--- from customer_trusted and customer_landing_current: its rules, and the
--- rejection reasons that make a record unreadable, are restated on purpose as
--- an independent check. The latest usable record(s) of an email must all carry
--- the same shareWithResearchAsOfDate, not null and not 0, and no record naming
--- the email may be unreadable (a lastUpdateDate or shareWithResearchAsOfDate
--- that is not a number) unless its lastUpdateDate is older than the latest
--- usable one.
+-- research consent. An independent check: consent is recomputed here from the
+-- landing records by the rules of models/landing/customer_landing_current.yml,
+-- without reading that model or customer_trusted.
 with records as (
     select
         email_key,
