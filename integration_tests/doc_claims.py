@@ -95,6 +95,13 @@ def commands(doc: Path) -> list[Command]:
     return found
 
 
+def prose_mentions(doc: Path) -> list[Command]:
+    """`stedi ...` and `make ...` in a doc's inline code: often a command's name
+    with some of its options (`stedi forget --execute`), not a full command."""
+    return [Command(rel(doc), span, {}) for span in _code_spans(doc.read_text())
+            if re.match(r"(\.venv/bin/)?stedi [a-z]|make [a-z]", span)]
+
+
 def prose_dbt_commands(doc: Path) -> list[Command]:
     """`dbt ...` commands in a doc's inline code (outside fenced blocks)."""
     return [Command(rel(doc), span, {}) for span in _code_spans(doc.read_text())

@@ -22,6 +22,7 @@ from doc_claims import (
     is_athena,
     named_paths,
     prose_dbt_commands,
+    prose_mentions,
     rel,
 )
 
@@ -97,6 +98,29 @@ def wrong_commands(cmds: list[Command]) -> list[str]:
     return wrong
 
 
+def wrong_mentions(mentions: list[Command]) -> list[str]:
+    """An inline `stedi SUB --flag ...` or `make TARGET` names a real
+    subcommand, its real options and real targets (arguments may be left out)."""
+    subparsers = next(a for a in cli.parser()._actions if a.dest == "command").choices
+    targets, wrong = make_targets(), []
+    for mention in mentions:
+        words = [w for w in mention.words if w not in ("…", "...")]
+        if words[0] == "make":
+            wrong += [f"{mention.doc}: {mention.text}: no make target {w}"
+                      for w in words[1:] if w not in targets]
+            continue
+        sub = subparsers.get(words[1])
+        if sub is None:
+            wrong.append(f"{mention.doc}: {mention.text}: no stedi command {words[1]}")
+            continue
+        if words[1] in ("dbt", "bench", "locked"):  # the rest is another program's
+            words = words[:words.index("--")] if "--" in words else words[:2]
+        options = {o for a in sub._actions for o in a.option_strings}
+        wrong += [f"{mention.doc}: {mention.text}: no option {w}"
+                  for w in words[2:] if w.startswith("-") and w.split("=")[0] not in options]
+    return wrong
+
+
 @pytest.fixture
 def dbt_cwd(monkeypatch):
     monkeypatch.setenv("DBT_PROFILES_DIR", str(REPO_ROOT))  # the parser checks it exists
@@ -124,6 +148,12 @@ def test_every_documented_command_parses(dbt_cwd, capsys):
     capsys.readouterr()  # argparse's usage lines
 
 
+def test_every_inline_stedi_or_make_mention_is_real():
+    mentions = [m for doc in MARKDOWN for m in prose_mentions(doc)]
+    assert len(mentions) >= 50, len(mentions)
+    assert not wrong_mentions(mentions)
+
+
 def test_the_docs_check_finds_what_is_false(tmp_path, dbt_cwd, capsys):
     """Each check fails on the false claim it exists for."""
     docs = tmp_path / "docs"
@@ -131,7 +161,8 @@ def test_the_docs_check_finds_what_is_false(tmp_path, dbt_cwd, capsys):
     page = docs / "page.md"
     page.write_text(
         "See `macros/landing_row_doc.sql`, [ops](operations.md#requirements) and\n"
-        "`stedi.privacy.no_such_function`.\n\n```bash\n"
+        "`stedi.privacy.no_such_function`, `stedi purge --force`, `make lakehose`.\n\n"
+        "```bash\n"
         "STEDI_TARGET=athena dbt build    # production\n"
         "dbt run --target athena --no-such-flag\n"
         "dbt build --target athena --exclude-resource-type unit_test\n"
@@ -147,9 +178,12 @@ def test_the_docs_check_finds_what_is_false(tmp_path, dbt_cwd, capsys):
         assert unimportable([real]) == [
             "docs/_docs_check_probe.md: stedi.privacy.no_such_function"]
         wrong = wrong_commands(commands(real))
+        mentions = wrong_mentions(prose_mentions(real))
     finally:
         real.unlink()
     capsys.readouterr()
+    assert [w.split(": ", 2)[2] for w in mentions] == [
+        "no option --force", "no make target lakehose"], mentions
     assert [w.split(": ", 2)[2] for w in wrong] == [
         "runs dbt unit tests on Athena",
         "No such option '--no-such-flag'.",
