@@ -1,8 +1,8 @@
 # The two commands of the README, plus the stack's own.
 # `make lakehouse`: stack up, load landing data, dbt build, row counts per zone.
 # `make test`:      the whole test suite against the real local stack.
-# `make check`:     the offline tier: no stack needed, about a minute (lint, manifest
-#                   rules, offline Athena compile, synth, CLI, report rendering).
+# `make check`:     the offline tier: no stack needed, a few minutes (lint, manifest
+#                   rules, offline compile, docs check, dbt-score, synth, CLI, report).
 # `make test-stack`: the stack tier only (CI runs `make check` first, then this).
 # `make test-compose`: docker-compose.yml for real, on a Docker daemon of its own.
 # `make report`:    target/report.html of the last build.
