@@ -33,3 +33,27 @@ def test_dbt_score_is_ten_with_every_rule_on(athena_compiled, tmp_path):
     assert not failing, failing
     assert report["project"]["score"] == 10.0
     assert proc.returncode == 0, proc.stderr
+
+
+SQL_WORDS = {"select", "from", "where", "group", "by", "order", "limit", "count", "min",
+             "max", "as", "and", "or", "desc", "asc"}
+
+
+def test_each_models_example_query_reads_that_model_and_its_columns(athena_compiled):
+    """The example query dbt-score asks for stays true: it reads the model in its
+    own schema and names only the model's columns (and its own aliases)."""
+    import re
+
+    wrong = {}
+    for node in athena_compiled.manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        [sql] = re.findall(r"```sql\n(.*?)```", node["description"], flags=re.DOTALL)
+        sql = re.sub(r"'[^']*'", "''", sql.lower())
+        relations = re.findall(r"\bfrom\s+([\w.]+)", sql)
+        aliases = set(re.findall(r"\bas\s+(\w+)", sql))
+        words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", re.sub(r"\bfrom\s+[\w.]+", "", sql)))
+        unknown = words - SQL_WORDS - aliases - set(node["columns"])
+        if relations != [f"{node['schema']}.{node['name']}"] or unknown:
+            wrong[node["name"]] = (relations, sorted(unknown))
+    assert not wrong, wrong
