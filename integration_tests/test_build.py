@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import build, privacy
+from stedi import build, privacy, scanned
 from stedi.errors import StackError
 from stedi.settings import Settings
 
@@ -120,5 +122,69 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
                              .read_text())["results"]
         assert [(r["status"], r["failures"]) for r in results
                 if r["unique_id"].startswith("test.")] == [("fail", 2)]
+    finally:
+        sc.drop()
+
+
+def _project_copy(tmp_path) -> Path:
+    """The dbt project's files (what `stedi build` runs dbt on) in a folder of the test's."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in build.PROJECT_INPUTS:
+        src = Settings.from_env().project_dir / name
+        if src.is_dir():
+            shutil.copytree(src, project / name)
+        else:
+            shutil.copyfile(src, project / name)
+    return project
+
+
+def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
+    """A typed landing table keeps what earlier runs parsed, so a new parsing rule
+    must reach the files loaded before it: `stedi build` rebuilds the changed
+    model and everything downstream in full (dbt's state:modified+ against the
+    last successful build's manifest), and the rest as usual."""
+    sc = _one_consenting_customer(stack, "code_change", tmp_path)
+    project = _project_copy(tmp_path)
+    sc.settings = replace(sc.settings, project_dir=project)
+    try:
+        first = build.build(sc.settings, ARGS)
+        assert first.ran and first.reason.startswith("no earlier build on record")
+        assert sc.query("select x from {machine_learning_curated}") == [[0.5]]
+
+        # a new rule for x, no new data: the old file is parsed again by it
+        model = project / "models" / "landing" / "accelerometer_landing_typed.sql"
+        rule = "{{ json_field('doc', 'x', 'double', row='row_doc') }} as x"
+        assert rule in model.read_text()
+        model.write_text(model.read_text().replace(rule, rule.replace(" as x", " * 2 as x")))
+        done = build.build(sc.settings, ARGS)
+        assert done.ran and "accelerometer_landing_typed" in done.reason, done.reason
+        assert "customer_landing_typed" not in done.reason, done.reason
+        assert sc.query("select x from {accelerometer_landing_typed}") == [[1.0]]
+        assert sc.query("select x from {machine_learning_curated}") == [[1.0]]
+
+        # the code is now the last good build's: the next run is a daily one again
+        sc.write("accelerometer", "a2.json", [reading(A, 6_000)])
+        sc.load()
+        done = build.build(sc.settings, ARGS)
+        assert done.ran and done.reason == "inputs changed or not recorded", done.reason
+        assert sorted(sc.query("select x from {accelerometer_landing_typed}")) == [[1.0], [1.0]]
+    finally:
+        sc.drop()
+
+
+def test_a_build_says_what_it_read(stack, tmp_path):
+    """`stedi build` ends with the bytes each model read (Trino's own query
+    statistics, put to their model by dbt's query comment) and their price."""
+    sc = _one_consenting_customer(stack, "bytes_read", tmp_path)
+    try:
+        done = build.build(sc.settings, ARGS, full_refresh=True)
+        assert done.read is not None
+        for model in ("accelerometer_landing_typed", "customer_trusted",
+                      "machine_learning_curated"):
+            assert done.read[f"model {model}"][0] > 0, done.read
+        assert any(node.startswith("test ") for node in done.read)
+        text = scanned.summary(done.read)
+        assert "model accelerometer_landing_typed" in text and "on Athena: about USD" in text
     finally:
         sc.drop()

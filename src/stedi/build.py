@@ -27,7 +27,17 @@ Two things make it a production-like build rather than the developer's:
   that is missing, `--full-refresh`. The record is removed before dbt starts
   and written only after dbt succeeded, so a failed build is never skipped.
 
-The record lives in <state dir>/builds/<bucket>.<schema prefix>.json.
+And one thing makes it rebuild in full what a code change touches. An
+incremental table keeps what earlier runs wrote, so a new parsing rule would
+reach only the files loaded after it. When the project's files differ from the
+last successful build's, the models dbt finds modified against that build's
+manifest (`state:modified+`: the model, a macro or config it uses, and
+everything downstream) are rebuilt with `--full-refresh`, after the rest ran as
+usual (https://docs.getdbt.com/reference/node-selection/methods#state). With no
+last successful build on record (a new state dir), every model is.
+
+The record lives in <state dir>/builds/<bucket>.<schema prefix>.json, the last
+successful build's manifest beside it in <bucket>.<schema prefix>.state/.
 """
 
 from __future__ import annotations
@@ -35,11 +45,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt_runner, lakehouse, lock, s3
+from stedi import dbt_runner, lakehouse, lock, s3, scanned
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -61,10 +74,45 @@ WRITTEN = lakehouse.TYPED + lakehouse.TRUSTED + lakehouse.CURATED
 class Build:
     ran: bool
     reason: str
+    # {dbt node: [bytes read, queries]} (stedi.scanned), None when Trino's
+    # statistics could not be read
+    read: dict | None = None
 
 
 def record_path(settings: Settings) -> Path:
     return settings.state_dir / "builds" / f"{settings.bucket}.{settings.dbt_schema}.json"
+
+
+def last_good_state(settings: Settings) -> Path:
+    """The folder holding the last successful build's manifest (dbt's --state)."""
+    return settings.state_dir / "builds" / f"{settings.bucket}.{settings.dbt_schema}.state"
+
+
+def _remember_state(settings: Settings, digest: str) -> None:
+    state = last_good_state(settings)
+    state.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.project_dir / "target" / "manifest.json", state / "manifest.tmp")
+    os.replace(state / "manifest.tmp", state / "manifest.json")
+    (state / "project.sha256").write_text(digest)
+
+
+def modified_since_last_good_build(settings: Settings, digest: str) -> list[str] | None:
+    """The models whose code (or a macro or config they use) changed since the
+    last successful build, with everything downstream: [] when no project file
+    changed (no dbt call), None when there is no last successful build."""
+    state = last_good_state(settings)
+    try:
+        if (state / "project.sha256").read_text() == digest:
+            return []
+    except OSError:
+        return None
+    if not (state / "manifest.json").is_file():
+        return None
+    out = dbt_runner.run_dbt(["ls", "--quiet", "--resource-type", "model", "--select",
+                              "state:modified+", "--state", str(state), "--output", "name"],
+                             settings, quiet=True)
+    # one model name a line (the output also holds the Trino client's log lines)
+    return sorted(line for line in out.splitlines() if re.fullmatch(r"\w+", line))
 
 
 def input_objects(settings: Settings) -> list[list]:
@@ -161,7 +209,24 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
             if since is not None:
                 return Build(False, f"unchanged since the build of {since}")
         record_path(settings).unlink(missing_ok=True)
+        started = time.time()
+        digest = project_digest(settings.project_dir)
+        modified = [] if full_refresh else modified_since_last_good_build(settings, digest)
+        if modified is None:                   # no build to compare with: all in full
+            args = dbt_build_args(dbt_args, full_refresh=True, unit_tests=unit_tests)
+        if modified:                           # the rest as usual, then the changed in full
+            state = ["--state", str(last_good_state(settings))]
+            dbt_runner.run_dbt([*args, "--exclude", "state:modified+", *state], settings,
+                               log=log)
+            args = [*args, "--full-refresh", "--select", "state:modified+", *state]
         dbt_runner.run_dbt(args, settings, log=log)
+        _remember_state(settings, digest)
         remember(settings, key)
+    try:
+        read = scanned.from_trino(settings, started)
+    except (OSError, ValueError, KeyError):
+        read = None                            # the build stands; its statistics are gone
     return Build(True, "full refresh" if full_refresh else
-                 "run on request" if always else "inputs changed or not recorded")
+                 "no earlier build on record: in full" if modified is None else
+                 f"code changed: {', '.join(modified)} in full" if modified else
+                 "run on request" if always else "inputs changed or not recorded", read)
