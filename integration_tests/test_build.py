@@ -143,7 +143,8 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
     """A typed landing table keeps what earlier runs parsed, so a new parsing rule
     must reach the files loaded before it: `stedi build` rebuilds the changed
     model and everything downstream in full (dbt's state:modified+ against the
-    last successful build's manifest), and the rest as usual."""
+    last successful build's manifest), and the rest as usual. And every build
+    says what it read."""
     sc = _one_consenting_customer(stack, "code_change", tmp_path)
     project = _project_copy(tmp_path)
     sc.settings = replace(sc.settings, project_dir=project)
@@ -151,6 +152,13 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
         first = build.build(sc.settings, ARGS)
         assert first.ran and first.reason.startswith("no earlier build on record")
         assert sc.query("select x from {machine_learning_curated}") == [[0.5]]
+        # it says what it read: Trino's statistics, put to their model by dbt's
+        # query comment, and what that would cost on Athena
+        for model in ("accelerometer_landing_typed", "customer_trusted",
+                      "machine_learning_curated"):
+            assert first.read[f"model {model}"][0] > 0, first.read
+        assert any(node.startswith("test ") for node in first.read)
+        assert "on Athena: about USD" in scanned.summary(first.read)
 
         # a new rule for x, no new data: the old file is parsed again by it
         model = project / "models" / "landing" / "accelerometer_landing_typed.sql"
@@ -169,19 +177,3 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
     finally:
         sc.drop()
 
-
-def test_a_build_says_what_it_read(stack, tmp_path):
-    """`stedi build` ends with the bytes each model read (Trino's own query
-    statistics, put to their model by dbt's query comment) and their price."""
-    sc = _one_consenting_customer(stack, "bytes_read", tmp_path)
-    try:
-        done = build.build(sc.settings, ARGS, full_refresh=True)
-        assert done.read is not None
-        for model in ("accelerometer_landing_typed", "customer_trusted",
-                      "machine_learning_curated"):
-            assert done.read[f"model {model}"][0] > 0, done.read
-        assert any(node.startswith("test ") for node in done.read)
-        text = scanned.summary(done.read)
-        assert "model accelerometer_landing_typed" in text and "on Athena: about USD" in text
-    finally:
-        sc.drop()
