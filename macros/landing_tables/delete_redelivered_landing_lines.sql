@@ -7,12 +7,20 @@
     any more; the run then parses the files the table lacks
     (new_landing_files). The pre-hook of every typed landing table (folder
     config in dbt_project.yml); nothing on a full build. The subquery reads
-    landing only, never the table it deletes from (docs/athena.md).
+    landing only, never the table it deletes from (docs/athena.md). With the
+    var landing_delta (`stedi build`) it reads nothing: it deletes the lines
+    of the files named there (changed, removed, or about to be read).
     Argument: relation (the typed table). Its landing source is the one
     `landing` source the model reads (it may also read the `privacy` source).
 #}
 {% macro delete_redelivered_landing_lines(relation) -%}
-    {%- if is_incremental() %}
+    {%- set delta = var('landing_delta', none) %}
+    {%- if is_incremental() and delta is not none %}
+        {%- set replaced = delta.get(model.name, {}).get('replace', []) %}
+        {%- if replaced | length > 0 %}
+    delete from {{ relation }} where {{ landing_file_list('source_file', replaced) }}
+        {%- endif %}
+    {%- elif is_incremental() %}
         {%- set landing = [] %}
         {%- for source_name, table_name in model.sources if source_name == 'landing' %}
             {%- do landing.append([source_name, table_name]) %}

@@ -1,16 +1,17 @@
 {#
-    Why: a typed landing table is appended to, file by file: an incremental
-    run parses only the landing files the table does not hold yet (new files,
-    and files delivered again, whose earlier lines
-    delete_redelivered_landing_lines has just removed). True on a full build,
-    and in an offline compile (`dbt compile --no-introspect`, the Athena check
-    in CI), which cannot ask whether the table exists.
-    Use as the where clause over a landing source.
+    Why: a typed landing table is appended to, file by file. `stedi build` knows
+    what arrived since its last good build and passes it as the var
+    landing_delta: then only those files are read, by a constant "$path" list
+    (the form both engines prune text files on). Without it, the files the
+    table does not hold yet.
 #}
 {% macro new_landing_files() -%}
-    {%- if flags.INTROSPECT is not false and is_incremental() -%}
-        "$path" not in (select distinct parsed.source_file from {{ this }} as parsed)
-    {%- else -%}
+    {%- set delta = var('landing_delta', none) -%}
+    {%- if flags.INTROSPECT is false or not is_incremental() -%}
         true
+    {%- elif delta is not none -%}
+        {{ landing_file_list('"$path"', delta.get(model.name, {}).get('read', [])) }}
+    {%- else -%}
+        "$path" not in (select distinct parsed.source_file from {{ this }} as parsed)
     {%- endif -%}
 {%- endmacro %}
