@@ -153,9 +153,12 @@ def with_vars(dbt_args: list[str], extra: dict) -> list[str]:
 
 
 def input_objects(settings: Settings) -> list[list]:
-    """[key, ETag, size, modified time] of every input object, sorted by key."""
+    """[key, ETag, size, modified time] of every input object, sorted by key
+    (not the folder markers the engine writes when it declares a table: data
+    files only, so what a build writes itself is never new to the next one)."""
     return sorted([o["Key"], o["ETag"], o["Size"], o["LastModified"].isoformat()]
-                  for prefix in INPUT_PREFIXES for o in s3.list_objects(settings, prefix))
+                  for prefix in INPUT_PREFIXES for o in s3.list_objects(settings, prefix)
+                  if not o["Key"].endswith("/"))
 
 
 def project_digest(project_dir: Path) -> str:
