@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import build, privacy
+from stedi import build, privacy, scanned
 from stedi.errors import StackError
 from stedi.settings import Settings
 
@@ -32,6 +34,10 @@ def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
 
 def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
     sc = _one_consenting_customer(stack, "daily_build", tmp_path)
+    # a big file of another (non-consenting) person's readings, there from the start
+    big = sc.write("accelerometer", "a0.json",
+                   [reading("other@example.com", t) for t in range(20_000)])
+    sc.load()
     try:
         assert build.build(sc.settings, ARGS, full_refresh=True).ran
         # the production build ran no unit test, and every data test
@@ -46,11 +52,29 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         assert not build.build(sc.settings, ARGS).ran
         assert build.table_snapshots(sc.settings) == written
 
-        # a new landing file: it runs and the reading arrives
+        # a new landing file: it runs and the reading arrives, and the typed model
+        # reads that file only (a constant "$path" list: the files it does not read
+        # are pruned, the big one among them; before, every run read every line
+        # twice: 2.0x the big file)
         sc.write("accelerometer", "a2.json", [reading(A, 6_000)])
         sc.load()
-        assert build.build(sc.settings, ARGS).ran
+        done = build.build(sc.settings, ARGS)
+        assert done.ran
         assert sc.count("accelerometer_trusted") == 2
+        read = done.read["model accelerometer_landing_typed"][0]
+        assert read < 0.1 * big.stat().st_size, (read, big.stat().st_size)
+
+        # a file delivered again, changed, and another removed: the typed table
+        # holds the landing files as they are now, as a full refresh would
+        sc.write("accelerometer", "a1.json", [reading(A, 5_000, x=0.25)])
+        (sc.folder / "accelerometer" / "landing" / "a2.json").unlink()
+        sc.load()
+        assert build.build(sc.settings, ARGS).ran
+        rows = sc.query("select regexp_extract(source_file, '[^/]+$'), reading_epoch_ms, x "
+                        "from {accelerometer_landing_typed} where email_key is not null "
+                        "and email = 'daily@example.com'")
+        assert rows == [["a1.json", 5_000, 0.25]]
+        assert sc.count("accelerometer_landing_typed") == 20_001
 
         # a withdrawal lands: it runs and the customer's rows are gone
         sc.write("customer", "c2.json", [customer(A, serial="s-1", updated=2_000)])
@@ -122,3 +146,86 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
                 if r["unique_id"].startswith("test.")] == [("fail", 2)]
     finally:
         sc.drop()
+
+
+def _project_copy(tmp_path) -> Path:
+    """The dbt project's files (what `stedi build` runs dbt on) in a folder of the test's."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in build.PROJECT_INPUTS:
+        src = Settings.from_env().project_dir / name
+        if src.is_dir():
+            shutil.copytree(src, project / name)
+        else:
+            shutil.copyfile(src, project / name)
+    return project
+
+
+def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
+    """A typed landing table keeps what earlier runs parsed, so a new parsing rule
+    must reach the files loaded before it: `stedi build` rebuilds the changed
+    model and everything downstream in full (dbt's state:modified+ against the
+    last successful build's manifest), and the rest as usual. And every build
+    says what it read."""
+    sc = _one_consenting_customer(stack, "code_change", tmp_path)
+    project = _project_copy(tmp_path)
+    sc.settings = replace(sc.settings, project_dir=project)
+    try:
+        first = build.build(sc.settings, ARGS)
+        assert first.ran and first.reason.startswith("no earlier build on record")
+        assert sc.query("select x from {machine_learning_curated}") == [[0.5]]
+        # it says what it read: Trino's statistics, put to their model by dbt's
+        # query comment, and what that would cost on Athena
+        for model in ("accelerometer_landing_typed", "customer_trusted",
+                      "machine_learning_curated"):
+            assert first.read[f"model {model}"][0] > 0, first.read
+        assert any(node.startswith("test ") for node in first.read)
+        assert "on Athena: about USD" in scanned.summary(first.read)
+
+        # a new rule for x, no new data: the old file is parsed again by it
+        model = project / "models" / "landing" / "accelerometer_landing_typed.sql"
+        rule = "{{ json_field('doc', 'x', 'double', row='row_doc') }} as x"
+        assert rule in model.read_text()
+        model.write_text(model.read_text().replace(rule, rule.replace(" as x", " * 2 as x")))
+        done = build.build(sc.settings, ARGS)
+        assert done.ran and "accelerometer_landing_typed" in done.reason, done.reason
+        assert "customer_landing_typed" not in done.reason, done.reason
+        assert sc.query("select x from {accelerometer_landing_typed}") == [[1.0]]
+        assert sc.query("select x from {machine_learning_curated}") == [[1.0]]
+
+        # the code is now the last good build's: the next run is a daily one again
+        assert build.modified_since_last_good_build(
+            sc.settings, build.project_digest(project)) == []
+    finally:
+        sc.drop()
+
+
+
+def test_the_daily_run_names_what_arrived_since_the_last_good_build():
+    """landing_delta: per typed model, the files to read (new or changed: ETag,
+    size or time differ) and the files whose earlier lines go (those, and the
+    removed); nothing to compare with, or too much for a command line: None
+    (the models then find the new files themselves)."""
+    settings = replace(Settings.from_env(), bucket="b")
+    before = [["accelerometer/landing/a1.json", '"e1"', 10, "t1"],
+              ["accelerometer/landing/a2.json", '"e2"', 10, "t1"],
+              ["customer/landing/c1.json", '"c1"', 10, "t1"],
+              ["privacy/forgotten_customers/requests.jsonl", '"r1"', 10, "t1"]]
+    now = [["accelerometer/landing/a1.json", '"e9"', 10, "t2"],
+           ["accelerometer/landing/a3.json", '"e3"', 10, "t2"],
+           ["customer/landing/c1.json", '"c1"', 10, "t1"],
+           ["privacy/forgotten_customers/requests.jsonl", '"r2"', 20, "t2"]]
+    delta = build.landing_delta(settings, before, now)
+    assert delta["accelerometer_landing_typed"] == {
+        "read": ["s3://b/accelerometer/landing/a1.json", "s3://b/accelerometer/landing/a3.json"],
+        "replace": ["s3://b/accelerometer/landing/a1.json", "s3://b/accelerometer/landing/a2.json",
+                    "s3://b/accelerometer/landing/a3.json"]}
+    assert delta["customer_landing_typed"] == {"read": [], "replace": []}
+    assert delta["step_trainer_landing_typed"] == {"read": [], "replace": []}
+    assert build.landing_delta(settings, None, now) is None
+    many = [[f"accelerometer/landing/{i:06}.json", '"e"', 1, "t"] for i in range(5_000)]
+    assert build.landing_delta(settings, [], many) is None
+    # merged into the --vars the build already has (dbt reads one)
+    assert build.with_vars(["build", "--vars", "{expectations_dataset: reference}"],
+                           {"landing_delta": {}}) == \
+        ["build", "--vars", '{"expectations_dataset": "reference", "landing_delta": {}}']

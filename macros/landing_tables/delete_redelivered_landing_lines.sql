@@ -1,7 +1,13 @@
 {# Why: a typed landing table holds the landing files as they are now; a file
    delivered again, rewritten or removed no longer holds the lines parsed from it. #}
 {% macro delete_redelivered_landing_lines(relation) -%}
-    {%- if is_incremental() %}
+    {%- set delta = var('landing_delta', none) %}
+    {%- if is_incremental() and delta is not none %}
+        {%- set replaced = delta.get(model.name, {}).get('replace', []) %}
+        {%- if replaced | length > 0 %}
+    delete from {{ relation }} where {{ landing_file_list('source_file', replaced) }}
+        {%- endif %}
+    {%- elif is_incremental() %}
         {%- set landing = [] %}
         {%- for source_name, table_name in model.sources if source_name == 'landing' %}
             {%- do landing.append([source_name, table_name]) %}

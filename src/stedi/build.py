@@ -27,7 +27,17 @@ Two things make it a production-like build rather than the developer's:
   that is missing, `--full-refresh`. The record is removed before dbt starts
   and written only after dbt succeeded, so a failed build is never skipped.
 
-The record lives in <state dir>/builds/<bucket>.<schema prefix>.json.
+And one thing makes it rebuild in full what a code change touches. An
+incremental table keeps what earlier runs wrote, so a new parsing rule would
+reach only the files loaded after it. When the project's files differ from the
+last successful build's, the models dbt finds modified against that build's
+manifest (`state:modified+`: the model, a macro or config it uses, and
+everything downstream) are rebuilt with `--full-refresh`, after the rest ran as
+usual (https://docs.getdbt.com/reference/node-selection/methods#state). With no
+last successful build on record (a new state dir), every model is.
+
+The record lives in <state dir>/builds/<bucket>.<schema prefix>.json, the last
+successful build's manifest beside it in <bucket>.<schema prefix>.state/.
 """
 
 from __future__ import annotations
@@ -35,11 +45,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import dbt_runner, lakehouse, lock, s3
+from stedi import dbt_runner, lakehouse, lock, s3, scanned
 from stedi.settings import Settings
 from stedi.trino import TrinoService
 
@@ -55,22 +68,97 @@ PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml",
 PROJECT_ENV = ("STEDI_TARGET", "STEDI_EXPECTATIONS")
 # The Iceberg tables a build writes (the views are rewritten from the code).
 WRITTEN = lakehouse.TYPED + lakehouse.TRUSTED + lakehouse.CURATED
+# A daily run names the landing files it reads on dbt's command line, where one
+# argument holds 128 KiB on Linux; past this, the typed models find the new
+# files themselves (reading every file's name: correct, not pruned).
+DELTA_MAX_CHARS = 100_000
 
 
 @dataclass(frozen=True)
 class Build:
     ran: bool
     reason: str
+    # {dbt node: [bytes read, queries]} (stedi.scanned), None when Trino's
+    # statistics could not be read
+    read: dict | None = None
 
 
 def record_path(settings: Settings) -> Path:
     return settings.state_dir / "builds" / f"{settings.bucket}.{settings.dbt_schema}.json"
 
 
+def last_good_state(settings: Settings) -> Path:
+    """The folder holding the last successful build's manifest (dbt's --state)."""
+    return settings.state_dir / "builds" / f"{settings.bucket}.{settings.dbt_schema}.state"
+
+
+def _remember_state(settings: Settings, digest: str) -> None:
+    state = last_good_state(settings)
+    state.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.project_dir / "target" / "manifest.json", state / "manifest.tmp")
+    os.replace(state / "manifest.tmp", state / "manifest.json")
+    (state / "project.sha256").write_text(digest)
+
+
+def modified_since_last_good_build(settings: Settings, digest: str) -> list[str] | None:
+    """The models whose code (or a macro or config they use) changed since the
+    last successful build, with everything downstream: [] when no project file
+    changed (no dbt call), None when there is no last successful build."""
+    state = last_good_state(settings)
+    try:
+        if (state / "project.sha256").read_text() == digest:
+            return []
+    except OSError:
+        return None
+    if not (state / "manifest.json").is_file():
+        return None
+    out = dbt_runner.run_dbt(["ls", "--quiet", "--resource-type", "model", "--select",
+                              "state:modified+", "--state", str(state), "--output", "name"],
+                             settings, quiet=True)
+    # one model name a line (the output also holds the Trino client's log lines)
+    return sorted(line for line in out.splitlines() if re.fullmatch(r"\w+", line))
+
+
+def landing_delta(settings: Settings, before: list | None, now: list) -> dict | None:
+    """What arrived since the last good build, per typed landing model: the
+    landing files to read (new or changed) and the files whose earlier lines
+    go (those, and the removed). None when there is no last good build to
+    compare with or the lists are too long for dbt's command line.
+    before, now: input_objects() of the last good build and of today."""
+    if before is None:
+        return None
+    old = {key: rest for key, *rest in before}
+    new = {key: rest for key, *rest in now}
+    delta = {}
+    for typed in lakehouse.TYPED:
+        prefix = lakehouse.landing_prefix(typed.entity)
+        read = [k for k, rest in new.items() if k.startswith(prefix) and old.get(k) != rest]
+        gone = [k for k in old if k.startswith(prefix) and k not in new]
+        delta[typed.name] = {
+            "read": sorted(f"s3://{settings.bucket}/{k}" for k in read),
+            "replace": sorted(f"s3://{settings.bucket}/{k}" for k in read + gone)}
+    return delta if len(json.dumps(delta)) <= DELTA_MAX_CHARS else None
+
+
+def with_vars(dbt_args: list[str], extra: dict) -> list[str]:
+    """dbt_args with `extra` merged into its --vars (dbt reads one --vars)."""
+    import yaml
+
+    args, merged = list(dbt_args), {}
+    if "--vars" in args:
+        at = args.index("--vars")
+        merged = yaml.safe_load(args[at + 1]) or {}
+        del args[at:at + 2]
+    return [*args, "--vars", json.dumps({**merged, **extra})]
+
+
 def input_objects(settings: Settings) -> list[list]:
-    """[key, ETag, size, modified time] of every input object, sorted by key."""
+    """[key, ETag, size, modified time] of every input object, sorted by key
+    (not the folder markers the engine writes when it declares a table: data
+    files only, so what a build writes itself is never new to the next one)."""
     return sorted([o["Key"], o["ETag"], o["Size"], o["LastModified"].isoformat()]
-                  for prefix in INPUT_PREFIXES for o in s3.list_objects(settings, prefix))
+                  for prefix in INPUT_PREFIXES for o in s3.list_objects(settings, prefix)
+                  if not o["Key"].endswith("/"))
 
 
 def project_digest(project_dir: Path) -> str:
@@ -101,36 +189,46 @@ def table_snapshots(settings: Settings) -> dict[str, int] | None:
     return rows if all(rows.get(r.name) is not None for r in WRITTEN) else None
 
 
-def inputs(settings: Settings, dbt_args: list[str]) -> dict:
-    """Everything a build depends on but the tables it writes."""
+def inputs(settings: Settings, dbt_args: list[str], objects: list | None = None) -> dict:
+    """Everything a build depends on but the tables it writes (objects: the
+    input objects as listed before the build read them; default: now)."""
     return {
         "dbt_args": list(dbt_args),
         "bucket": settings.bucket,
         "schema": settings.dbt_schema,
         "env": {name: os.environ.get(name) for name in PROJECT_ENV},
         "project": project_digest(settings.project_dir),
-        "objects": input_objects(settings),
+        "objects": input_objects(settings) if objects is None else objects,
     }
 
 
-def remember(settings: Settings, dbt_args: list[str]) -> None:
-    """Record the inputs and the tables' snapshots after a successful build."""
+def remember(settings: Settings, dbt_args: list[str], objects: list | None = None) -> None:
+    """Record the inputs and the tables' snapshots after a successful build
+    (objects: as listed before it ran, so a file that arrived during the run is
+    new to the next one)."""
     snapshots = table_snapshots(settings)
     if snapshots is None:
         return  # nothing to compare against next time: the next build runs
     path = record_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "inputs": inputs(settings, dbt_args), "snapshots": snapshots}
+              "inputs": inputs(settings, dbt_args, objects), "snapshots": snapshots}
     path.write_text(json.dumps(record, indent=1))
+
+
+def last_record(settings: Settings) -> dict | None:
+    """The record of the last successful build, or None."""
+    try:
+        return json.loads(record_path(settings).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def unchanged_since(settings: Settings, dbt_args: list[str]) -> str | None:
     """The time of the last successful build when nothing it read changed since;
     None when the build must run."""
-    try:
-        record = json.loads(record_path(settings).read_text())
-    except (OSError, ValueError):
+    record = last_record(settings)
+    if record is None:
         return None
     if record.get("inputs") != json.loads(json.dumps(inputs(settings, dbt_args))):
         return None
@@ -160,8 +258,30 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
             since = unchanged_since(settings, key)
             if since is not None:
                 return Build(False, f"unchanged since the build of {since}")
+        before = (last_record(settings) or {}).get("inputs", {}).get("objects")
+        objects = input_objects(settings)      # what this run reads
+        delta = landing_delta(settings, before, objects)
+        if delta is not None and not full_refresh:
+            args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
+        started = time.time()
+        digest = project_digest(settings.project_dir)
+        modified = [] if full_refresh else modified_since_last_good_build(settings, digest)
+        if modified is None:                   # no build to compare with: all in full
+            args = dbt_build_args(dbt_args, full_refresh=True, unit_tests=unit_tests)
+        if modified:                           # the rest as usual, then the changed in full
+            state = ["--state", str(last_good_state(settings))]
+            dbt_runner.run_dbt([*args, "--exclude", "state:modified+", *state], settings,
+                               log=log)
+            args = [*args, "--full-refresh", "--select", "state:modified+", *state]
         dbt_runner.run_dbt(args, settings, log=log)
-        remember(settings, key)
+        _remember_state(settings, digest)
+        remember(settings, key, objects)
+    try:
+        read = scanned.from_trino(settings, started)
+    except (OSError, ValueError, KeyError):
+        read = None                            # the build stands; its statistics are gone
     return Build(True, "full refresh" if full_refresh else
-                 "run on request" if always else "inputs changed or not recorded")
+                 "no earlier build on record: in full" if modified is None else
+                 f"code changed: {', '.join(modified)} in full" if modified else
+                 "run on request" if always else "inputs changed or not recorded", read)

@@ -9,6 +9,7 @@
                                        changed; no unit tests), row counts (--no-start:
                                        on a stack already up, e.g. docker compose)
     stedi counts                       row counts per zone
+    stedi scanned RUN_RESULTS          bytes a dbt run on Athena scanned, per model, priced
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
     stedi forget EMAIL [--execute]     erase a person from every zone (dry run by default)
     stedi report [--output FILE]       HTML report of the last build (target/report.html)
@@ -91,6 +92,14 @@ def cmd_build(args) -> int:
 
 def cmd_counts(args) -> int:
     print(counts.format_counts(counts.row_counts(Stack(_settings(args)).trino)))
+    return 0
+
+
+def cmd_scanned(args) -> int:
+    """What a dbt run on Athena scanned (dbt-athena's run_results.json), priced."""
+    from stedi import scanned
+
+    print(scanned.summary(scanned.from_run_results(Path(args.run_results))))
     return 0
 
 
@@ -247,6 +256,11 @@ def parser() -> argparse.ArgumentParser:
                            help="assert the exact counts of a dataset named in "
                                 "seeds/expected_row_counts.csv, e.g. reference "
                                 "(env STEDI_EXPECTATIONS; default: report counts only)")
+    sc = sub.add_parser("scanned", help="bytes a dbt run on Athena scanned, per model, "
+                                        "priced at Athena's rate")
+    sc.add_argument("run_results", nargs="?", default="target/run_results.json",
+                    help="dbt's run_results.json of the run (default: target/)")
+    sc.set_defaults(func=cmd_scanned)
     g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
     g.add_argument("--execute", action="store_true", help="run the statements")
     g.set_defaults(func=cmd_purge)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi import build, counts, load, prereqs, starter
+from stedi import build, counts, load, prereqs, scanned, starter
 from stedi.settings import Settings
 from stedi.stack import Stack
 
@@ -36,4 +36,6 @@ def build_local(settings: Settings, *, expect: str | None = None, full_refresh: 
                        unit_tests=unit_tests)
     verb = "dbt build took" if done.ran else f"dbt build skipped ({done.reason}) in"
     print(f"\n[stedi] {verb} {time.monotonic() - start:.1f}s\n", file=sys.stderr)
+    if done.read:
+        print(scanned.summary(done.read) + "\n", file=sys.stderr)
     return counts.format_counts(counts.row_counts(stack.trino))
