@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import STEDI
 
-from stedi import lock, s3
+from stedi import dbt_runner, lock, s3
 from stedi.errors import StackError
 
 LEASE = 4        # seconds: renewals every 1 s
@@ -242,6 +242,8 @@ def test_release_frees_only_its_own_lock(lake, monkeypatch):
         s3.client(lake).put_object(Bucket=lake.bucket, Key=lock.key(lake),
                                    Body=b'{"holder": "second", "token": "t2"}')
         time.sleep(2)                      # renewals every 0.5 s: the next one fails
+        with pytest.raises(StackError, match="not starting"):   # no dbt under a lost lock
+            dbt_runner.run_dbt(["--version"], lake, quiet=True)
     assert lock.current(lake)[0]["holder"] == "second"
 
 

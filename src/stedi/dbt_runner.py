@@ -53,6 +53,7 @@ def run_dbt(
     from stedi import lock
 
     settings = settings or Settings.from_env()
+    lock.ensure_held()                    # never a dbt run under a lock already lost
     proc = lock.guard(subprocess.Popen(   # stopped if the lakehouse lock is lost
         [dbt_executable(), *args], cwd=settings.project_dir, env=dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

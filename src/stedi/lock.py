@@ -81,8 +81,9 @@ MARKER = "STEDI_LOCK_HELD"
 # What S3 (AWS, MinIO) answers a conditional request whose condition failed.
 CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 MISSING = ("NoSuchKey", "404")
-# The locks this process holds: lock key -> the holding thread.
+# The locks this process holds: lock key -> the holding thread; and their leases.
 _held: dict[str, int] = {}
+_leases: dict[str, Lease] = {}
 # The commands run under a lock of this process: stopped when it is lost.
 _children: set[subprocess.Popen] = set()
 _children_lock = threading.Lock()
@@ -180,10 +181,20 @@ def _try_take(lease: Lease, settings: Settings, seen: _Seen) -> bool:
         raise
 
 
+def ensure_held() -> None:
+    """A StackError if a lock this process holds was lost: start nothing more."""
+    for lease in list(_leases.values()):
+        if lease.lost.is_set():
+            raise StackError(f"the lakehouse lock was lost ({lease.why}); not starting "
+                             "another command under it")
+
+
 def guard(proc: subprocess.Popen) -> subprocess.Popen:
     """Stop `proc` (SIGTERM, then SIGKILL) if this process loses its lock."""
     with _children_lock:
         _children.add(proc)
+    if any(lease.lost.is_set() for lease in list(_leases.values())):
+        _stop_children()          # lost while it started
     return proc
 
 
@@ -291,6 +302,7 @@ def hold(settings: Settings, holder: str, wait: float | None = None,
     previous = os.environ.get(MARKER)
     os.environ[MARKER] = f"{name} {lease.token}"      # for child processes
     _held[name] = threading.get_ident()
+    _leases[name] = lease
     try:
         yield lease
     except BaseException as error:
@@ -300,7 +312,7 @@ def hold(settings: Settings, holder: str, wait: float | None = None,
     finally:
         stop.set()
         renewer.join()
-        del _held[name]
+        del _held[name], _leases[name]
         if previous is None:
             os.environ.pop(MARKER, None)
         else:
