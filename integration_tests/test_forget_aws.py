@@ -26,6 +26,7 @@ from conftest import REPO_ROOT, STEDI, free_port
 from scenario import customer, reading, step
 
 from stedi import forget, lakehouse, lock, privacy, s3
+from stedi.settings import Settings
 
 F = "forget.me.aws7@example.com"
 K = "keeps.data.aws7@example.com"
@@ -262,4 +263,11 @@ def test_the_athena_steps_run_dbt_with_the_athena_target_as_documented(monkeypat
         assert not isinstance(cli.commands[args[0]], click.Group)
     documented = {_what(c) for c in _documented_dbt_commands() if "--target athena" in c}
     erasing = {_what("dbt " + " ".join(step)) for step in forget.dbt_steps(plan, target)}
+    sent = []
+    athena = replace(target, query=lambda sql: sent.append(sql) or [(SERIAL, F_MS)])
+    settings = replace(Settings.from_env(), dbt_schema="stedi")
+    assert forget._step_readings(athena, settings, plan.customer_id) == [(SERIAL, F_MS)]
+    assert sent == [('select distinct serial_number, sensor_reading_epoch_ms from '
+                    f'"stedi_trusted"."step_trainer_trusted" where customer_id = '
+                    f"'{plan.customer_id}'")]             # Athena's SELECT, a Glue table
     assert erasing == {"run", "forget_customer"} and erasing <= documented

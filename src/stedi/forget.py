@@ -135,6 +135,9 @@ def _read(client, bucket: str, key: str) -> bytes:
 # Plan and execute
 # --------------------------------------------------------------------------- #
 def _step_readings(target: Target, settings: Settings, cid: str) -> list[tuple[str, int]]:
+    """The Step Trainer readings attributed to the person. On Athena the form
+    `SELECT [DISTINCT] ... FROM [db.]table WHERE condition`
+    (https://docs.aws.amazon.com/athena/latest/ug/select.html)."""
     table = target.table(settings, "step_trainer_trusted")
     rows = target.query(f"select distinct serial_number, sensor_reading_epoch_ms from {table}"
                         f" where customer_id = '{cid}'")
