@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import STEDI
+from conftest import REPO_ROOT, STEDI
 
 from stedi import dbt_runner, lock, s3
 from stedi.errors import StackError
@@ -267,6 +268,9 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
     from stedi import athena_queries
 
     athena = athena_queries.client_for({"region": "eu-west-1"})
+    called = []
+    athena.meta.events.register("before-parameter-build.athena",
+                                lambda model, **_: called.append(model.name))
     now = datetime.now(UTC)
     executions = [{"QueryExecutionId": q, "Status": {"State": state, "SubmissionDateTime": now}}
                   for q, state in (("q-run", "RUNNING"), ("q-done", "SUCCEEDED"),
@@ -291,3 +295,10 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
         with lock.hold(lake, "next", wait=30):
             stub.assert_no_pending_responses()
             assert lock.current(lake)[0]["holder"] == "next"
+    # each Athena action the takeover needs is the documented operator role's
+    docs = (REPO_ROOT / "docs" / "athena.md").read_text()
+    granted = set()
+    for heading in ("- **Athena:**", "- **Athena (operator role):**"):
+        granted |= set(re.findall(r"`(\w+)`", docs.split(heading, 1)[1].split("\n- **", 1)[0]))
+    assert set(called) == {"ListQueryExecutions", "BatchGetQueryExecution", "StopQueryExecution"}
+    assert set(called) <= granted, set(called) - granted
