@@ -173,6 +173,31 @@ def test_a_lost_lock_stops_its_command(lake, tmp_path):
     assert lock.current(lake)[0]["holder"] == "another writer"   # left as it is
 
 
+def test_a_holder_cut_off_from_s3_stops_its_command(lake, tmp_path):
+    """S3 stops answering (the MinIO process is frozen with SIGSTOP): the
+    holder cannot renew, so after LEASE/2 it stops its command, before any
+    waiter could take the lock over (LEASE), whatever the S3 client's own
+    timeouts (a minute and more)."""
+    from stedi.minio import MinioService
+
+    minio = MinioService(lake).pid()
+    proc = start_locked(lake, held_command(tmp_path, 30, on_term="exit 7"))
+    wait_for(tmp_path / "started")
+    frozen = time.monotonic()
+    os.kill(minio, signal.SIGSTOP)
+    try:
+        while proc.poll() is None and time.monotonic() - frozen < 60:
+            time.sleep(0.05)
+        stopped = time.monotonic() - frozen
+    finally:
+        os.kill(minio, signal.SIGCONT)
+    _, err = proc.communicate(timeout=120)
+    print(f"\nstopped {stopped:.1f} s after S3 stopped answering; exit {proc.returncode}")
+    assert (tmp_path / "signals").read_text().split() == ["SIGTERM"], err
+    assert "could not be renewed" in err and proc.returncode != 0, err
+    assert stopped < LEASE, "a waiter could have taken the lock while it still ran"
+
+
 @pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime (apt install faketime)")
 def test_a_holder_whose_clock_is_behind_keeps_its_lock(lake, tmp_path):
     """The holder's wall clock is 5 minutes behind the waiter's (libfaketime):

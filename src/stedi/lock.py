@@ -228,28 +228,42 @@ def _stop_children() -> None:
 
 
 def _renew(lease: Lease, stop: threading.Event) -> None:
-    """Renew every LEASE/4; on a failed renewal, stop the held commands."""
+    """Renew every LEASE/4; on a failed renewal, stop the held commands. A
+    renewal that fails to answer is judged by time, not by the S3 client's own
+    timeouts and retries (minutes): the lock is lost once no renewal succeeded
+    for LEASE/2, well before a waiter may take it over (LEASE)."""
     last = time.monotonic()
     while not stop.wait(LEASE / 4):
         lease.renewals += 1
-        try:
-            lease.put(IfMatch=lease.etag)
-            last = time.monotonic()
+        outcome: dict = {}
+
+        def attempt(outcome=outcome) -> None:
+            try:
+                outcome["etag"] = lease.client.put_object(
+                    Bucket=lease.bucket, Key=lease.key, Body=lease.body(),
+                    IfMatch=lease.etag)["ETag"]
+            except Exception as failure:  # noqa: BLE001 - judged below
+                outcome["error"] = failure
+
+        call = threading.Thread(target=attempt, name="stedi-lock-renewal", daemon=True)
+        call.start()
+        call.join(max(0.0, last + LEASE / 2 - time.monotonic()))
+        if "etag" in outcome:
+            lease.etag, last = outcome["etag"], time.monotonic()
             continue
-        except ClientError as error:
-            if _code(error) in CONFLICT + MISSING:
-                lease.why = "its object was changed or deleted by another process"
-            failure = error
-        except Exception as error:  # noqa: BLE001 - S3 unreachable: judged by time below
-            failure = error
-        if not lease.why and time.monotonic() - last >= LEASE / 2:
-            lease.why = f"it could not be renewed for {LEASE / 2:.0f} s ({failure})"
-        if lease.why:
-            lease.lost.set()
-            print(f"[stedi] the lakehouse lock was lost: {lease.why}; stopping the "
-                  "command it guarded", file=sys.stderr)
-            _stop_children()
-            return
+        error = outcome.get("error")
+        if isinstance(error, ClientError) and _code(error) in CONFLICT + MISSING:
+            lease.why = "its object was changed or deleted by another process"
+        elif time.monotonic() - last >= LEASE / 2:
+            lease.why = (f"it could not be renewed for {LEASE / 2:.0f} s"
+                         f" ({error or 'S3 did not answer'})")
+        else:
+            continue
+        lease.lost.set()
+        print(f"[stedi] the lakehouse lock was lost: {lease.why}; stopping the command "
+              "it guarded", file=sys.stderr)
+        _stop_children()
+        return
 
 
 def _marker_token(name: str) -> str | None:
