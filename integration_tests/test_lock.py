@@ -327,3 +327,17 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
         granted |= set(re.findall(r"`(\w+)`", docs.split(heading, 1)[1].split("\n- **", 1)[0]))
     assert set(called) == {"ListQueryExecutions", "BatchGetQueryExecution", "StopQueryExecution"}
     assert set(called) <= granted, set(called) - granted
+
+
+def test_athena_refusing_the_takeover_is_a_clear_error(monkeypatch):
+    """Without credentials (or the actions), the dead holder's queries cannot be
+    ended: the lock is not taken over, and the error names the workgroup."""
+    from stedi import athena_queries
+
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(StackError, match="workgroup stedi-writers .* not taken over"):
+        athena_queries.end_all({"workgroup": "stedi-writers", "region": "eu-west-1"})

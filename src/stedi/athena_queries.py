@@ -27,6 +27,8 @@ import sys
 import time
 from datetime import timedelta
 
+from stedi.errors import StackError
+
 ACTIVE = ("QUEUED", "RUNNING")
 # Older than this before the newest query listed, a query has ended: the DML
 # timeout (at most 240 min) plus time in the queue.
@@ -58,8 +60,21 @@ def active_queries(client, workgroup: str) -> list[str]:
 
 
 def end_all(athena: dict, client=None) -> list[str]:
-    """Stop the workgroup's queued and running queries; return when each has ended."""
-    client = client or client_for(athena)
+    """Stop the workgroup's queued and running queries; return when each has
+    ended. A StackError naming the workgroup when Athena refuses."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return _end_all(athena, client or client_for(athena))
+    except (BotoCoreError, ClientError) as error:
+        raise StackError(
+            f"the lakehouse lock's holder is gone, but its Athena queries in workgroup "
+            f"{athena.get('workgroup')} ({athena.get('region')}) could not be ended, so the "
+            f"lock is not taken over: {error} (the operator role's Athena actions: "
+            "docs/athena.md)") from error
+
+
+def _end_all(athena: dict, client) -> list[str]:
     stopped = active_queries(client, athena["workgroup"])
     for query_id in stopped:
         print(f"[stedi] stopping Athena query {query_id} of the lock's dead holder",
