@@ -45,12 +45,10 @@ def lake(minio_only):
 
 
 def env_of(settings, **extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "STEDI_LOCK_HELD"}
-    env.update(STEDI_MINIO_PORT=str(settings.minio_port), STEDI_BUCKET=settings.bucket,
-               STEDI_SCHEMA=settings.dbt_schema, MINIO_ROOT_USER=settings.minio_user,
-               MINIO_ROOT_PASSWORD=settings.minio_password,
-               STEDI_LOCK_LEASE_SECONDS=str(LEASE), STEDI_LOCK_GRACE_SECONDS="1",
-               STEDI_LOCK_WAIT_SECONDS="60")
+    env = settings.service_env()         # its MinIO's port and credentials, the bucket
+    env.pop("STEDI_LOCK_HELD", None)
+    env.update(STEDI_SCHEMA=settings.dbt_schema, STEDI_LOCK_LEASE_SECONDS=str(LEASE),
+               STEDI_LOCK_GRACE_SECONDS="1", STEDI_LOCK_WAIT_SECONDS="60")
     env.update(extra)
     return env
 
