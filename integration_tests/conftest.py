@@ -9,8 +9,12 @@ The reference data is read from ../shared/data/stedi (or STEDI_REFERENCE_DATA);
 it is never copied into the repository.
 
 Two tiers (pytest_collection_modifyitems below): a test that uses the `stack`
-fixture, directly or through `loaded`, `built`, `trino_cursor`, ..., or that is
-marked `stack` (it starts a server of its own) is in the stack tier; a test
+fixture, directly or through `loaded`, `built`, `trino_cursor`, ..., or a
+fixture that starts a server of its own (SERVER_FIXTURES: `minio_only`,
+`aws_minio`: a MinIO each, no Trino), or that is marked `stack` (it starts a
+server of its own) is in the stack tier: it needs the installed services (MinIO
+is built from source: minutes on a fresh machine), which `make check` never
+installs; a test
 marked `compose` (docker-compose.yml on a Docker daemon of its own) runs only
 when selected (`make test-compose`); every other test is `offline`: it needs no running service (`make check`, run first in CI).
 """
@@ -47,6 +51,10 @@ with (REPO_ROOT / "seeds" / "expected_row_counts.csv").open(newline="") as _seed
                         for row in csv.DictReader(_seed) if row["dataset"] == "reference"}
 
 
+# Fixtures that start a server: a test using one is in the stack tier.
+SERVER_FIXTURES = {"stack", "minio_only", "aws_minio"}
+
+
 def pytest_collection_modifyitems(config, items):
     compose_selected = "compose" in (config.getoption("markexpr") or "")
     for item in items:
@@ -54,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
             # its own Docker daemon and images: only when asked for (make test-compose)
             if not compose_selected:
                 item.add_marker(pytest.mark.skip(reason="the compose tier: make test-compose"))
-        elif "stack" in item.fixturenames or item.get_closest_marker("stack"):
+        elif SERVER_FIXTURES & set(item.fixturenames) or item.get_closest_marker("stack"):
             item.add_marker(pytest.mark.stack)
         else:
             item.add_marker(pytest.mark.offline)
@@ -77,6 +85,52 @@ def stack(settings) -> Stack:
     stack = Stack(settings)
     stack.up()
     return stack
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _own_minio(settings: Settings, folder: Path, user: str, password: str):
+    """A MinIO of the test's own, on free ports, its data under `folder`."""
+    from dataclasses import replace
+
+    from stedi.minio import MinioService
+
+    own = replace(settings, state_dir=folder, minio_port=free_port(),
+                  minio_console_port=free_port(), minio_user=user, minio_password=password)
+    service = MinioService(own)
+    service.start()
+    return own, service
+
+
+@pytest.fixture(scope="session")
+def minio_only(settings, tmp_path_factory):
+    """Settings whose MinIO is one of this session's own (no Trino, no catalog):
+    for the tests of what only S3 holds (the lock)."""
+    own, service = _own_minio(settings, tmp_path_factory.mktemp("minio-only"),
+                              "stedi-test", "stedi-test-secret")
+    yield own
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def aws_minio(settings, tmp_path_factory):
+    """A second MinIO standing in for AWS S3, with credentials of its own:
+    (settings of it, the environment an AWS command reads: AWS_ENDPOINT_URL_S3,
+    AWS_ACCESS_KEY_ID, ..., STEDI_AWS_REGION and the athena variables)."""
+    own, service = _own_minio(settings, tmp_path_factory.mktemp("aws-minio"),
+                              "aws-stand-in-key", "aws-stand-in-secret")
+    env = {"AWS_ENDPOINT_URL_S3": own.s3_endpoint, "AWS_ACCESS_KEY_ID": own.minio_user,
+           "AWS_SECRET_ACCESS_KEY": own.minio_password, **ATHENA_ENV,
+           "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+           "AWS_EC2_METADATA_DISABLED": "true"}
+    yield own, env
+    service.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@
     stedi counts                       row counts per zone
     stedi scanned RUN_RESULTS          bytes a dbt run on Athena scanned, per model, priced
     stedi purge [--execute]            expire Iceberg snapshots + orphan files
-    stedi forget EMAIL [--execute]     erase a person from every zone (dry run by default)
+    stedi forget EMAIL [--execute] [--aws]  erase a person from every zone (dry run by
+                                       default; --aws: the production bucket and Athena)
     stedi report [--output FILE]       HTML report of the last build (target/report.html)
     stedi synth --scale N --seed S --out DIR   synthetic landing data + expected counts
     stedi bench --scales 1,10 --repeats 3      dbt/Trino vs PySpark vs DuckDB timings
@@ -123,14 +124,16 @@ def cmd_forget(args) -> int:
     from stedi import forget
 
     settings = _settings(args)
+    forget.normalise(args.email)             # a bad email is named before any call
+    target = forget.Target.aws() if args.aws else forget.Target.local(settings)
     if args.execute:  # plan and erase under the lakehouse's lock: no build in between
-        with lock.hold(settings, "stedi forget"):
-            return _forget(settings, args, forget)
-    return _forget(settings, args, forget)
+        with lock.hold(settings, "stedi forget", client=target.client, athena=target.athena):
+            return _forget(settings, args, forget, target)
+    return _forget(settings, args, forget, target)
 
 
-def _forget(settings, args, forget) -> int:
-    plan = forget.make_plan(settings, args.email)
+def _forget(settings, args, forget, target) -> int:
+    plan = forget.make_plan(settings, args.email, target)
     if not plan.found and not plan.already_forgotten:
         raise StackError("forget: no data of that customer in the landing files or the "
                          "tables; nothing changed (check the email)")
@@ -138,7 +141,7 @@ def _forget(settings, args, forget) -> int:
     if not plan.found:
         print("[stedi] already forgotten: nothing left to remove", file=sys.stderr)
     elif args.execute:
-        forget.execute(settings, plan)
+        forget.execute(settings, plan, target)
         print("[stedi] forgotten: lines removed, rows deleted, Iceberg history purged",
               file=sys.stderr)
     else:
@@ -211,14 +214,14 @@ def cmd_dbt(args) -> int:
 
 def cmd_locked(args) -> int:
     """Run any command while holding the lakehouse's lock."""
-    import subprocess
+    from stedi import s3
 
     command = args.command_args[1:] if args.command_args[:1] == ["--"] else args.command_args
     if not command:
         raise StackError("locked: give the command to run, e.g. stedi locked -- make test")
-    client = lock.aws_client() if args.aws else None
-    with lock.hold(_settings(args), "stedi locked: " + " ".join(command), client=client):
-        return subprocess.run(command, check=False).returncode
+    client = s3.aws_client() if args.aws else None
+    return lock.run_locked(_settings(args), command, "stedi locked: " + " ".join(command),
+                           client=client, athena=lock.athena_of_env() if args.aws else None)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -268,6 +271,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("email", help="the person's email (compared trimmed, case-insensitively)")
     f.add_argument("--execute", action="store_true", help="remove it (default: list only)")
     f.add_argument("--json", action="store_true", help="print the plan as JSON")
+    f.add_argument("--aws", action="store_true",
+                   help="the production bucket and Athena (STEDI_AWS_REGION, "
+                        "STEDI_ATHENA_WORKGROUP, STEDI_ATHENA_RESULTS, STEDI_BUCKET, AWS "
+                        "credentials; docs/athena.md) instead of the local stack")
     f.set_defaults(func=cmd_forget)
     r = sub.add_parser("report", help="write an HTML report of the last build")
     r.add_argument("--output", help="HTML file (default: <target-path>/report.html)")
@@ -295,8 +302,9 @@ def parser() -> argparse.ArgumentParser:
     lk = sub.add_parser("locked", help="run a command holding the lakehouse's lock "
                                        "(builds, loads, purges and erasures wait for it)")
     lk.add_argument("--aws", action="store_true",
-                    help="the lock in the production bucket on AWS S3 (default credentials)"
-                         " instead of the local MinIO, e.g. around dbt build --target athena")
+                    help="the lock in the production bucket on AWS S3 (STEDI_AWS_REGION, "
+                         "STEDI_BUCKET, default credentials) instead of the local MinIO, "
+                         "e.g. around dbt build --target athena")
     lk.add_argument("command_args", nargs=argparse.REMAINDER)
     lk.set_defaults(func=cmd_locked)
     d = sub.add_parser("dbt", help="run dbt with the local profile")

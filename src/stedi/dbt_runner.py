@@ -50,19 +50,25 @@ def run_dbt(
 
     quiet: do not echo dbt's output; log: a text file object that receives it.
     """
+    from stedi import lock
+
     settings = settings or Settings.from_env()
-    proc = subprocess.Popen(
+    lock.ensure_held()                    # never a dbt run under a lock already lost
+    proc = lock.guard(subprocess.Popen(   # stopped if the lakehouse lock is lost
         [dbt_executable(), *args], cwd=settings.project_dir, env=dbt_env(settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    ))
     lines = []
-    for line in proc.stdout:  # stream as dbt prints, keep for the error message
-        lines.append(line)
-        if log is not None:
-            log.write(line)
-        elif not quiet:
-            sys.stdout.write(line)
-    proc.wait()
+    try:
+        for line in proc.stdout:  # stream as dbt prints, keep for the error message
+            lines.append(line)
+            if log is not None:
+                log.write(line)
+            elif not quiet:
+                sys.stdout.write(line)
+        proc.wait()
+    finally:
+        lock.unguard(proc)
     if proc.returncode != 0:
         failures = [ln.rstrip() for ln in lines if re.search(r"ERROR|FAIL|Error", ln)]
         raise StackError(

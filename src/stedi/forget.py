@@ -29,6 +29,13 @@ removed; --execute removes it, in this order:
    expiry, orphan-file removal): the `forget_customer` dbt operation, which
    renders the same statements for Athena.
 
+On AWS (`stedi forget EMAIL --aws [--execute]`, docs/athena.md) the same
+steps run against the production bucket and Athena: every S3 call goes through
+the one client of the target (Target.client: s3.aws_client), the plan's query
+through Athena, and the dbt steps with `--target athena`; nothing reaches the
+local stack. (The local stack's last step, deleting superseded metadata files
+through the Hive catalog, is Trino's; Athena's VACUUM does that part.)
+
     >>> plan = make_plan(Settings.from_env(), "Someone@Example.com")   # dry run
     >>> execute(Settings.from_env(), plan)
 """
@@ -37,7 +44,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -57,6 +66,45 @@ def normalise(email: str) -> str:
     if not EMAIL.fullmatch(key):
         raise StackError("forget: that is not an email address (expected name@domain.tld)")
     return key
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an erasure runs: the one S3 client, the engine's query, dbt's target."""
+    name: str                                # "local" or "athena"
+    client: object                           # every S3 call of the erasure
+    query: Callable[[str], list]             # a SELECT on the target's engine
+    dbt_args: tuple[str, ...] = ()           # e.g. ("--target", "athena")
+    athena: dict | None = None               # the lock's record on Athena
+
+    @classmethod
+    def local(cls, settings: Settings) -> Target:
+        return cls("local", s3.client(settings), TrinoService(settings).query)
+
+    @classmethod
+    def aws(cls) -> Target:
+        """The production bucket and Athena; a StackError naming what is missing
+        (a variable, credentials) before any call."""
+        client = s3.aws_client()
+        return cls("athena", client, _athena_query, ("--target", "athena"),
+                   lock.athena_of_env())
+
+    def table(self, settings: Settings, name: str) -> str:
+        if self.name == "local":
+            return lakehouse.qualified(name, settings.dbt_schema)
+        relation = lakehouse.relation(name)     # Athena: the Glue database and table
+        return f'"{relation.schema(settings.dbt_schema)}"."{relation.name}"'
+
+
+def _athena_query(sql: str) -> list:
+    """A SELECT on Athena, in the workgroup dbt uses (pyathena, as the pre-flight)."""
+    from pyathena import connect
+
+    cursor = connect(region_name=os.environ["STEDI_AWS_REGION"],
+                     work_group=os.environ["STEDI_ATHENA_WORKGROUP"],
+                     s3_staging_dir=os.environ["STEDI_ATHENA_RESULTS"]).cursor()
+    cursor.execute(sql)
+    return cursor.fetchall()
 
 
 @dataclass
@@ -86,48 +134,58 @@ def _read(client, bucket: str, key: str) -> bytes:
 # --------------------------------------------------------------------------- #
 # Plan and execute
 # --------------------------------------------------------------------------- #
-def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tuple[str, int]]:
-    table = lakehouse.qualified("step_trainer_trusted", settings.dbt_schema)
-    rows = trino.query(f"select distinct serial_number, sensor_reading_epoch_ms from {table}"
-                       f" where customer_id = '{cid}'")
+def _step_readings(target: Target, settings: Settings, cid: str) -> list[tuple[str, int]]:
+    """The Step Trainer readings attributed to the person. On Athena the form
+    `SELECT [DISTINCT] ... FROM [db.]table WHERE condition`
+    (https://docs.aws.amazon.com/athena/latest/ug/select.html)."""
+    table = target.table(settings, "step_trainer_trusted")
+    rows = target.query(f"select distinct serial_number, sensor_reading_epoch_ms from {table}"
+                        f" where customer_id = '{cid}'")
     return sorted((serial, int(ts)) for serial, ts in rows)
 
 
-def _count_rows(settings: Settings, cid: str,
-                steps: list[tuple[str, int]]) -> dict[str, int]:
+def _count_rows(settings: Settings, cid: str, steps: list[tuple[str, int]],
+                target: Target) -> dict[str, int]:
     """Rows erasure would delete per table, by forget_customer's own predicates."""
     args = {"customer_sha256": cid, "step_readings": [list(r) for r in steps]}
     out = dbt_runner.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
-                       "--args", json.dumps(args)], settings, quiet=True)
+                       "--args", json.dumps(args), *target.dbt_args], settings, quiet=True)
     printed = [line for line in out.splitlines() if line.startswith("{")]
     if not printed:
         raise StackError(f"forget: forget_customer_rows printed no counts:\n{out[-2000:]}")
     return {model: rows for model, rows in json.loads(printed[-1]).items()}
 
 
-def make_plan(settings: Settings, email: str) -> Plan:
-    """What forgetting `email` removes; changes nothing."""
+def make_plan(settings: Settings, email: str, target: Target | None = None) -> Plan:
+    """What forgetting `email` removes; changes nothing. target: default local."""
+    target = target or Target.local(settings)
     cid = customer_id(normalise(email))
-    client = s3.client(settings)
-    trino = TrinoService(settings)
-    plan = Plan(customer_id=cid,
-                already_forgotten=cid in Screen.from_registry(settings).customers)
-    plan.step_readings = _step_readings(trino, settings, cid)
-    screen = _screen(plan)
+    plan = Plan(customer_id=cid, already_forgotten=cid in Screen.from_registry(
+        settings, target.client).customers)
+    plan.step_readings = _step_readings(target, settings, cid)
+    plan.objects = landing_objects(settings, _screen(plan), target.client)
+    if target.name == "local":
+        # The folder `stedi load` uploads from: left as it is (it is the user's), but
+        # every load screens these lines out with the request (privacy.Screen).
+        screen = _screen(plan)
+        for entity, paths in load.landing_files(settings.data_dir, require=False).items():
+            for path in paths:
+                _, removed = screen.apply(entity, load.read_local(path))
+                if removed:
+                    plan.local_files[str(path)] = removed
+    plan.rows = _count_rows(settings, cid, plan.step_readings, target)
+    return plan
+
+
+def landing_objects(settings: Settings, screen: Screen, client) -> dict[str, int]:
+    """Every landing object holding lines `screen` removes -> how many."""
+    objects = {}
     for entity in lakehouse.ENTITIES:
-        for key in s3.list_keys(settings, lakehouse.landing_prefix(entity)):
+        for key in s3.list_keys(settings, lakehouse.landing_prefix(entity), client):
             _, removed = screen.apply(entity, _read(client, settings.bucket, key))
             if removed:
-                plan.objects[key] = removed
-    # The folder `stedi load` uploads from: left as it is (it is the user's), but
-    # every load screens these lines out with the request (privacy.Screen).
-    for entity, paths in load.landing_files(settings.data_dir, require=False).items():
-        for path in paths:
-            _, removed = screen.apply(entity, load.read_local(path))
-            if removed:
-                plan.local_files[str(path)] = removed
-    plan.rows = _count_rows(settings, cid, plan.step_readings)
-    return plan
+                objects[key] = removed
+    return objects
 
 
 def _screen(plan: Plan) -> Screen:
@@ -135,14 +193,18 @@ def _screen(plan: Plan) -> Screen:
                   frozenset(step_reading_id(s, ms) for s, ms in plan.step_readings))
 
 
-def execute(settings: Settings, plan: Plan) -> None:
+def execute(settings: Settings, plan: Plan, target: Target | None = None) -> None:
     """Forget: record the request, rewrite the landing objects, delete and purge."""
-    with lock.hold(settings, "stedi forget"):  # never under a running build
-        _execute(settings, plan)
+    target = target or Target.local(settings)
+    with lock.hold(settings, "stedi forget", client=target.client,  # never under a build
+                   athena=target.athena):
+        erase_files(settings, plan, target.client)
+        erase_rows(settings, plan, target)
 
 
-def _execute(settings: Settings, plan: Plan) -> None:
-    client = s3.client(settings)
+def erase_files(settings: Settings, plan: Plan, client) -> None:
+    """The S3 half: record the request, rewrite the landing objects holding
+    their lines (and delete those objects' older versions), through `client`."""
     screen = _screen(plan)
     # Always: a request already recorded is not written again, but the
     # previous version's per-request objects are folded into the registry.
@@ -166,13 +228,25 @@ def _execute(settings: Settings, plan: Plan) -> None:
                 if version["Key"] == key and not version["IsLatest"]:
                     client.delete_object(Bucket=settings.bucket, Key=key,
                                          VersionId=version["VersionId"])
-    dbt_runner.run_dbt(["run", "--select", *lakehouse.names(lakehouse.TYPED)], settings, quiet=True)
+
+
+def dbt_steps(plan: Plan, target: Target) -> list[list[str]]:
+    """The dbt commands that delete and purge the rows, on the target's engine."""
     args = {"customer_sha256": plan.customer_id,
             "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
-    dbt_runner.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
-                settings, quiet=True)
-    # The catalog must not point at a metadata file from before the purge.
-    purge.drop_superseded_metadata(settings)
+    return [["run", "--select", *lakehouse.names(lakehouse.TYPED), *target.dbt_args],
+            ["run-operation", "forget_customer", "--args", json.dumps(args),
+             *target.dbt_args]]
+
+
+def erase_rows(settings: Settings, plan: Plan, target: Target) -> None:
+    """The typed landing tables re-read the rewritten objects; the rows are
+    deleted and purged (dbt_steps)."""
+    for step in dbt_steps(plan, target):
+        dbt_runner.run_dbt(step, settings, quiet=True)
+    if target.name == "local":
+        # The catalog must not point at a metadata file from before the purge.
+        purge.drop_superseded_metadata(settings)
 
 
 def format_plan(plan: Plan) -> str:

@@ -27,13 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stedi.errors import StackError
+from stedi.s3 import AWS_VARIABLES as ATHENA_VARIABLES
 
-ATHENA_VARIABLES = {
-    "STEDI_AWS_REGION": "the AWS region of Athena, Glue and S3, e.g. eu-west-1",
-    "STEDI_ATHENA_WORKGROUP": "an Athena engine v3 workgroup",
-    "STEDI_ATHENA_RESULTS": "the query results location, s3://bucket/prefix/",
-    "STEDI_BUCKET": "the lake bucket (landing files and table data)",
-}
 SCRATCH_PREFIX = "_stedi_preflight"
 SCRATCH_DATABASE = "stedi_preflight"
 

@@ -99,7 +99,7 @@ def read_registry(settings: Settings, client=None) -> tuple[bytes, str | None, d
     so its requests are in the registry as read."""
     client = client or s3.client(settings)
     legacy = {}
-    for key in s3.list_keys(settings, REGISTRY_PREFIX):
+    for key in s3.list_keys(settings, REGISTRY_PREFIX, client):
         if key != REGISTRY_KEY and (found := _get(client, settings.bucket, key)) is not None:
             legacy[key] = found[0]
     found = _get(client, settings.bucket, REGISTRY_KEY)
@@ -167,13 +167,14 @@ class Screen:
     step_readings: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def from_registry(cls, settings: Settings) -> Screen:
+    def from_registry(cls, settings: Settings, client=None) -> Screen:
         """Every request in the lake's registry: every JSON line of every object
         under the prefix, as the `privacy` source reads them (the registry
         object, and any per-request object of the previous version not yet
         folded in). A line that is no request (not JSON, no 64-hex
-        customer_id) names nobody, as in SQL."""
-        body, _, legacy = read_registry(settings)
+        customer_id) names nobody, as in SQL. client: the bucket's S3 client
+        (default: the local stack's)."""
+        body, _, legacy = read_registry(settings, client)
         customers, steps = set(), set()
         for data in (*legacy.values(), body):
             for line, cid in requests_of(data).items():
