@@ -25,6 +25,9 @@ def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
     """A loaded scenario: customer A (serial s-1) consents; one phone reading and
     one Step Trainer reading at 5,000."""
     sc = Scenario(stack, name, tmp_path)
+    # no build of an earlier session on record (the state dir outlives a session)
+    build.record_path(sc.settings).unlink(missing_ok=True)
+    shutil.rmtree(build.last_good_state(sc.settings), ignore_errors=True)
     sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
     sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
     sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])

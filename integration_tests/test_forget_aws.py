@@ -241,7 +241,7 @@ def test_the_athena_steps_run_dbt_with_the_athena_target_as_documented(monkeypat
     erasure steps of docs/athena.md (the same command and macro)."""
     import click
     from dbt.cli.main import cli
-    from test_athena_statements import _documented_dbt_commands, _what
+    from test_athena_statements import _documented_athena_dbt_commands, _what
 
     from stedi import dbt_runner
 
@@ -261,8 +261,8 @@ def test_the_athena_steps_run_dbt_with_the_athena_target_as_documented(monkeypat
         assert args[-2:] == ["--target", "athena"], args
         cli.commands[args[0]].make_context(args[0], args[1:])   # raises on a bad flag
         assert not isinstance(cli.commands[args[0]], click.Group)
-    documented = {_what(c) for c in _documented_dbt_commands() if "--target athena" in c}
-    erasing = {_what("dbt " + " ".join(step)) for step in forget.dbt_steps(plan, target)}
+    documented = {_what(words) for words in _documented_athena_dbt_commands()}
+    erasing = {_what(["dbt", *step]) for step in forget.dbt_steps(plan, target)}
     sent = []
     athena = replace(target, query=lambda sql: sent.append(sql) or [(SERIAL, F_MS)])
     settings = replace(Settings.from_env(), dbt_schema="stedi")
