@@ -1,0 +1,163 @@
+"""The install cache (~/.cache/stedi) is shared by every clone on a machine:
+two installs at once must not collide (issue 26: a second `stedi stack up`
+read the first one's half-downloaded Trino tarball and failed its SHA-256).
+
+Offline: a stand-in artifact (a small tarball in Maven's layout) is served by a
+local http.server, slowly, to installs into an empty cache of the test's own
+(STEDI_CACHE_DIR, STEDI_MAVEN_REPO). The installs run `install_tarball`, the
+code install_trino and install_metastore run, as real processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from stedi.errors import StackError
+from stedi.install import install_tarball
+from stedi.settings import Settings
+
+ARTIFACT = "org.example.stedi:standin:1.0:tar.gz"
+URL_PATH = "/org/example/stedi/standin/1.0/standin-1.0.tar.gz"
+STAMP = "standin 1.0\n"
+PAYLOAD = os.urandom(1 << 21)  # 2 MiB that gzip cannot shrink: a download that takes time
+
+
+def _tarball() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("standin-1.0/payload.bin")
+        info.size = len(PAYLOAD)
+        tar.addfile(info, io.BytesIO(PAYLOAD))
+    return buffer.getvalue()
+
+
+TARBALL = _tarball()
+SHA256 = hashlib.sha256(TARBALL).hexdigest()
+
+
+class Repo:
+    """A Maven repository serving the stand-in at ~1.3 MB/s; `bad` is how many
+    of the first requests get other bytes (a broken mirror or proxy)."""
+
+    def __init__(self, bad: int = 0):
+        self.requests = 0
+        self.bad = bad
+        repo = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # http.server calls it by this name
+                if self.path != URL_PATH:
+                    self.send_error(404)
+                    return
+                repo.requests += 1
+                body = TARBALL if repo.requests > repo.bad else TARBALL[::-1]
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for start in range(0, len(body), 1 << 17):
+                    self.wfile.write(body[start:start + (1 << 17)])
+                    time.sleep(0.1)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def repo():
+    served = Repo()
+    yield served
+    served.close()
+
+
+INSTALL = f"""
+import sys
+from stedi.install import install_tarball
+from stedi.settings import Settings
+s = Settings.from_env()
+home = install_tarball(s, s.cache_dir / "standin" / "standin-1.0", stamp={STAMP!r},
+                       artifact={ARTIFACT!r}, sha256=sys.argv[1], size="2 MB")
+print(home)
+"""
+
+
+def _leftovers(cache: Path) -> list[str]:
+    """Temporary files or folders an install left in the cache."""
+    return sorted(str(p.relative_to(cache)) for p in cache.rglob("*")
+                  if p.name.endswith(".part") or p.name.startswith(".extract-"))
+
+
+def test_two_installs_at_once_into_an_empty_cache_both_succeed(repo, tmp_path):
+    cache = tmp_path / "cache"
+    env = dict(os.environ, STEDI_CACHE_DIR=str(cache), STEDI_MAVEN_REPO=repo.url)
+    procs = [subprocess.Popen([sys.executable, "-c", INSTALL, SHA256], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(2)]
+    results = [(proc.wait(timeout=120), *proc.communicate()) for proc in procs]
+    for code, out, err in results:
+        assert code == 0, err
+        assert out.strip() == str(cache / "standin" / "standin-1.0")
+    # One downloaded and installed; the other waited on the lock, then found it done.
+    assert repo.requests == 1
+    assert sum("waiting for it" in err for _, _, err in results) == 1, results
+    home = cache / "standin" / "standin-1.0"
+    assert (home / "payload.bin").read_bytes() == PAYLOAD
+    assert (home / ".stedi-installed").read_text() == STAMP
+    assert hashlib.sha256((cache / "downloads" / "standin-1.0.tar.gz").read_bytes()
+                          ).hexdigest() == SHA256
+    assert _leftovers(cache) == []
+
+
+def _settings(cache: Path, repo: Repo) -> Settings:
+    return dataclasses.replace(Settings.from_env(), cache_dir=cache, maven_repo=repo.url)
+
+
+def test_a_tarball_failing_its_checksum_is_removed_and_fetched_again(tmp_path):
+    """A half download found in the cache (what a killed install, or the old
+    code, left) is removed; a download with other bytes is fetched once more."""
+    cache = tmp_path / "cache"
+    (cache / "downloads").mkdir(parents=True)
+    (cache / "downloads" / "standin-1.0.tar.gz").write_bytes(TARBALL[:1000])
+    (cache / "downloads" / ".standin-1.0.tar.gz.999999.part").write_bytes(TARBALL[:10])
+    repo = Repo(bad=1)
+    try:
+        home = install_tarball(_settings(cache, repo), cache / "standin" / "standin-1.0",
+                               stamp=STAMP, artifact=ARTIFACT, sha256=SHA256, size="2 MB")
+    finally:
+        repo.close()
+    assert repo.requests == 2
+    assert (home / "payload.bin").read_bytes() == PAYLOAD
+    assert _leftovers(cache) == []
+
+
+def test_a_mirror_serving_other_bytes_twice_fails_and_leaves_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    repo = Repo(bad=2)
+    try:
+        with pytest.raises(StackError, match="did not have the pinned SHA-256 .* twice"):
+            install_tarball(_settings(cache, repo), cache / "standin" / "standin-1.0",
+                            stamp=STAMP, artifact=ARTIFACT, sha256=SHA256, size="2 MB")
+    finally:
+        repo.close()
+    assert repo.requests == 2
+    assert list((cache / "downloads").iterdir()) == []
+    assert not (cache / "standin" / "standin-1.0").exists()
