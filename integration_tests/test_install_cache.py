@@ -48,10 +48,11 @@ SHA256 = hashlib.sha256(TARBALL).hexdigest()
 
 
 class Repo:
-    """A Maven repository serving the stand-in at ~1.3 MB/s; `bad` is how many
-    of the first requests get other bytes (a broken mirror or proxy)."""
+    """A Maven repository serving the stand-in in 64 KiB pieces `pause` seconds
+    apart; `bad` is how many of the first requests get other bytes (a broken
+    mirror or proxy)."""
 
-    def __init__(self, bad: int = 0):
+    def __init__(self, bad: int = 0, pause: float = 0.01):
         self.requests = 0
         self.bad = bad
         repo = self
@@ -66,9 +67,9 @@ class Repo:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                for start in range(0, len(body), 1 << 17):
-                    self.wfile.write(body[start:start + (1 << 17)])
-                    time.sleep(0.1)
+                for start in range(0, len(body), 1 << 16):
+                    self.wfile.write(body[start:start + (1 << 16)])
+                    time.sleep(pause)
 
             def log_message(self, *args):
                 pass
@@ -82,11 +83,6 @@ class Repo:
         self.server.server_close()
 
 
-@pytest.fixture
-def repo():
-    served = Repo()
-    yield served
-    served.close()
 
 
 INSTALL = f"""
@@ -106,13 +102,27 @@ def _leftovers(cache: Path) -> list[str]:
                   if p.name.endswith(".part") or p.name.startswith(".extract-"))
 
 
-def test_two_installs_at_once_into_an_empty_cache_both_succeed(repo, tmp_path):
+def test_two_installs_at_once_into_an_empty_cache_both_succeed(tmp_path):
     cache = tmp_path / "cache"
+    # ~6 s a download: longer than the second process takes to start on a busy machine.
+    repo = Repo(pause=0.2)
     env = dict(os.environ, STEDI_CACHE_DIR=str(cache), STEDI_MAVEN_REPO=repo.url)
-    procs = [subprocess.Popen([sys.executable, "-c", INSTALL, SHA256], env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(2)]
+
+    def install() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", INSTALL, SHA256], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    # The second starts when the first has written part of its download
+    # (issue 26's collision: it read that half file as the tarball).
+    procs = [install()]
+    downloads = cache / "downloads"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (
+            downloads.is_dir() and any(f.stat().st_size for f in downloads.iterdir())):
+        time.sleep(0.02)
+    procs.append(install())
     results = [(proc.wait(timeout=120), *proc.communicate()) for proc in procs]
+    repo.close()
     for code, out, err in results:
         assert code == 0, err
         assert out.strip() == str(cache / "standin" / "standin-1.0")

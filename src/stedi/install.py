@@ -267,7 +267,7 @@ def _download(url: str, dest: Path) -> str:
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(url, timeout=60) as response, dest.open("wb") as out:
-            for block in iter(lambda: response.read(1 << 20), b""):
+            for block in iter(lambda: response.read(1 << 16), b""):
                 digest.update(block)
                 out.write(block)
     except (OSError, urllib.error.URLError) as exc:
