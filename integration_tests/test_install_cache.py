@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from stedi import install
 from stedi.errors import StackError
 from stedi.install import install_tarball
-from stedi.settings import Settings
+from stedi.settings import MINIO_VERSION, Settings
 
 ARTIFACT = "org.example.stedi:standin:1.0:tar.gz"
 URL_PATH = "/org/example/stedi/standin/1.0/standin-1.0.tar.gz"
@@ -137,8 +138,9 @@ def test_two_installs_at_once_into_an_empty_cache_both_succeed(tmp_path):
     assert _leftovers(cache) == []
 
 
-def _settings(cache: Path, repo: Repo) -> Settings:
-    return dataclasses.replace(Settings.from_env(), cache_dir=cache, maven_repo=repo.url)
+def _settings(cache: Path, repo: Repo | None) -> Settings:
+    settings = dataclasses.replace(Settings.from_env(), cache_dir=cache)
+    return dataclasses.replace(settings, maven_repo=repo.url) if repo else settings
 
 
 def test_a_tarball_failing_its_checksum_is_removed_and_fetched_again(tmp_path):
@@ -171,3 +173,27 @@ def test_a_mirror_serving_other_bytes_twice_fails_and_leaves_nothing(tmp_path):
     assert repo.requests == 2
     assert list((cache / "downloads").iterdir()) == []
     assert not (cache / "standin" / "standin-1.0").exists()
+
+
+def test_only_a_minio_binary_built_with_the_dockerfiles_pins_feeds_the_images(tmp_path):
+    """install.native_artifacts, what the compose images take from the native
+    install: the tarballs (the image build checks their SHA-256), and a MinIO
+    binary only when `go version -m` shows the pinned module, Go and flags. A Go
+    binary of another module, built with the same flags, is left out."""
+    cache = tmp_path / "cache"
+    src = tmp_path / "notminio"
+    src.mkdir()
+    (src / "go.mod").write_text("module example.com/notminio\n\ngo 1.24\n")
+    (src / "main.go").write_text('package main\n\nfunc main() { println("minio") }\n')
+    binary = install.minio_binary(_settings(cache, None))
+    subprocess.run(["go", "build", "-ldflags=-s -w", "-o", str(binary), "."], cwd=src,
+                   env=dict(os.environ, CGO_ENABLED="0", GOTOOLCHAIN="local", GOFLAGS=""),
+                   check=True, capture_output=True)
+    binary.with_name(f"minio.{MINIO_VERSION}").write_text(MINIO_VERSION + "\n")
+    downloads = cache / "downloads"
+    downloads.mkdir()
+    for name in ("trino-server-476.tar.gz", "hive-standalone-metastore-server-4.0.0-bin.tar.gz"):
+        (downloads / name).write_bytes(b"checked again in the image build")
+    found = install.native_artifacts(_settings(cache, None))
+    assert [p.name for p in found] == ["trino-server-476.tar.gz",
+                                       "hive-standalone-metastore-server-4.0.0-bin.tar.gz"]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from stedi.errors import StackError
 from stedi.settings import (
+    GO_VERSION,
     METASTORE_ARTIFACT,
     METASTORE_SHA256,
     METASTORE_VERSION,
@@ -198,6 +199,28 @@ def install_metastore(settings: Settings) -> Path:
         artifact=METASTORE_ARTIFACT, sha256=METASTORE_SHA256, size="~77 MB",
         finish=hadoop_jars,
     )
+
+
+def native_artifacts(settings: Settings) -> list[Path]:
+    """What the native install has that the compose images are built from
+    (docker-compose.yml, stedi.compose.native_cache_image): the Trino and
+    metastore tarballs in downloads/ (their SHA-256 is checked again in the
+    image build), and the MinIO binary when `go version -m` shows it is what
+    stack/minio/Dockerfile builds: the pinned module and Go, CGO_ENABLED=0,
+    -ldflags="-s -w". Whatever is missing the image build fetches or builds."""
+    found = [settings.cache_dir / "downloads" / maven_url(settings, artifact).rsplit("/", 1)[1]
+             for artifact in (TRINO_ARTIFACT, METASTORE_ARTIFACT)]
+    found = [path for path in found if path.is_file()]
+    binary = minio_binary(settings)
+    if binary.is_file() and binary.with_name(f"minio.{MINIO_VERSION}").exists() \
+            and shutil.which("go"):
+        info = subprocess.run(["go", "version", "-m", str(binary)], capture_output=True,
+                              text=True, check=False).stdout
+        wanted = (f": go{GO_VERSION}\n", f"\tmod\t{MINIO_MODULE}\t{MINIO_VERSION}\t",
+                  "\tbuild\tCGO_ENABLED=0\n", '\tbuild\t-ldflags="-s -w"\n')
+        if all(part in info for part in wanted):
+            found.append(binary)
+    return found
 
 
 # --- The cache's protocol: one install at a time, downloads checked before use.
