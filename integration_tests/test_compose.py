@@ -40,7 +40,37 @@ def test_every_service_is_built_here_on_the_one_pinned_base():
         text = DOCKERFILES[name].read_text()
         assert _arg_defaults(DOCKERFILES[name])["BASE_IMAGE"] == settings.BASE_IMAGE, name
         froms = re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE)
-        assert froms and set(froms) == {"${BASE_IMAGE}"}, (name, froms)
+        # Every stage on the base, but the native cache's (only mounted, never a base).
+        assert froms and set(froms) - {"${NATIVE_CACHE}"} == {"${BASE_IMAGE}"}, (name, froms)
+        assert froms[-1] == "${BASE_IMAGE}", (name, froms)
+
+
+CACHED = ("minio", "metastore", "trino")
+
+
+def test_without_a_native_install_the_cache_stage_is_the_base_image():
+    """A Docker-only user (no STEDI_NATIVE_CACHE_IMAGE) builds from the pins:
+    the native-cache stage is the base image, which has no /opt/stedi-cache."""
+    for name in CACHED:
+        assert SERVICES[name]["build"]["args"]["NATIVE_CACHE"] == \
+            f"${{STEDI_NATIVE_CACHE_IMAGE:-${{STEDI_BASE_IMAGE:-{settings.BASE_IMAGE}}}}}", name
+        assert _arg_defaults(DOCKERFILES[name])["NATIVE_CACHE"] == settings.BASE_IMAGE, name
+        text = DOCKERFILES[name].read_text()
+        assert "FROM ${NATIVE_CACHE} AS native-cache" in text, name
+        # Docker's classic builder (CI's daemon): a pattern that may match nothing,
+        # beside a file every Debian image has, so COPY never fails for want of a cache.
+        assert re.search(r"^COPY --from=native-cache /etc/os-release /opt/stedi-cache/\S+\[\w\] "
+                         r"/native/$", text, flags=re.MULTILINE), name
+    for name in set(SERVICES) - set(CACHED):
+        assert "NATIVE_CACHE" not in SERVICES[name]["build"]["args"], name
+
+
+def test_a_cached_tarball_is_used_only_with_the_pinned_sha256():
+    for name, pin in (("trino", "TRINO_SHA256"), ("metastore", "METASTORE_SHA256")):
+        text = DOCKERFILES[name].read_text()
+        # checked before it is chosen (else Maven Central), and checked again after
+        assert text.count(f'echo "${{{pin}}}  $') == 2, name
+        assert "sha256sum -c --status -; then" in text, name
 
 
 def test_every_pin_in_a_dockerfile_is_the_one_in_settings():

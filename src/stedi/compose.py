@@ -15,15 +15,19 @@ the failing service's last log lines are shown.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+from stedi import install
 from stedi.errors import StackError
 from stedi.process import port_in_use
-from stedi.settings import Settings
+from stedi.settings import BASE_IMAGE, Settings
 
 # The order images are built in: the quick ones first.
 SERVICES = ("postgres", "minio", "load", "metastore", "trino")
@@ -35,6 +39,43 @@ def published_ports(settings: Settings) -> list[tuple[str, str, int]]:
             ("minio", "STEDI_MINIO_CONSOLE_PORT", settings.minio_console_port),
             ("metastore", "STEDI_METASTORE_PORT", settings.metastore_port),
             ("trino", "STEDI_TRINO_PORT", settings.trino_port)]
+
+
+NATIVE_CACHE_REPOSITORY = "stedi-native-cache"
+
+
+def native_cache_image(settings: Settings) -> str | None:
+    """An image of what the native install has checked (install.native_artifacts)
+    for docker-compose.yml's NATIVE_CACHE build argument: the base image plus
+    /opt/stedi-cache/<file>; None when the native install has nothing. Built
+    once per set of files (its tag: their names, sizes and times; older tags
+    removed), so the service builds' layer cache stays valid while they do."""
+    files = install.native_artifacts(settings)
+    if not files:
+        return None
+    base = os.environ.get("STEDI_BASE_IMAGE") or BASE_IMAGE
+    facts = base + "\n" + "".join(f"{p.name} {p.stat().st_size} {p.stat().st_mtime_ns}\n"
+                                  for p in files)
+    image = f"{NATIVE_CACHE_REPOSITORY}:{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
+    known = subprocess.run(["docker", "image", "ls", NATIVE_CACHE_REPOSITORY, "--format",
+                            "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True,
+                           check=False).stdout.split()
+    if image in known:
+        return image
+    print(f"[stedi] docker build {image}: {', '.join(p.name for p in files)}",
+          file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix=".docker-context-", dir=settings.cache_dir) as ctx:
+        for path in files:  # hard links: the context costs no copy
+            os.link(path, Path(ctx) / path.name)
+        proc = subprocess.run(["docker", "build", "-q", "-t", image, "-f", "-", ctx],
+                              input=f"FROM {base}\nCOPY . /opt/stedi-cache/\n",
+                              capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise StackError(f"docker build of the native install's artifacts failed: "
+                         f"{proc.stdout}{proc.stderr}")
+    for old in known:
+        subprocess.run(["docker", "image", "rm", old], capture_output=True, check=False)
+    return image
 
 
 def _env(settings: Settings) -> dict[str, str]:
@@ -138,6 +179,10 @@ def up(settings: Settings, *, timeout: int = 900) -> None:
     stack down again (volumes kept)."""
     check_docker(settings)
     check_ports(settings)
+    if not os.environ.get("STEDI_NATIVE_CACHE_IMAGE"):
+        cached = native_cache_image(settings)
+        if cached:  # every compose command below builds with it (pull_policy: build)
+            os.environ["STEDI_NATIVE_CACHE_IMAGE"] = cached
     build_images(settings)
     proc = compose(settings, "up", "--wait", "--wait-timeout", str(timeout), capture=False)
     if proc.returncode == 0:

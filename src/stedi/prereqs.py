@@ -53,9 +53,9 @@ def missing_packages(settings: Settings) -> list[str]:
         needed.append("postgresql")
     if not _found(install.find_metastore_java):
         needed.append("openjdk-17-jre-headless")
-    trino_done = (install.trino_home(settings) / install._MARKER).exists()
+    # Maven fetches the metastore's Hadoop jars (the tarballs come over HTTPS).
     metastore_done = (install.metastore_home(settings) / install._MARKER).exists()
-    if not (trino_done and metastore_done) and not shutil.which("mvn"):
+    if not metastore_done and not shutil.which("mvn"):
         needed.append("maven")
     return needed
 

@@ -25,6 +25,7 @@ DBT_PROJECT_NAME = "stedi"
 
 # Pinned versions. Trino 476 is the newest server tarball on Maven Central.
 TRINO_VERSION = "476"
+TRINO_ARTIFACT = f"io.trino:trino-server:{TRINO_VERSION}:tar.gz"
 TRINO_SHA256 = "cfd5accde17e8ebd251eeeb78aed1f490e77bb3a164d95a0f454bf8a7c1cbd3f"
 TRINO_MIN_JAVA = (24, 0, 1)
 # Plugins the lakehouse uses (tpch: the readiness probe, stack/trino/healthcheck.sh); the other ~50 are deleted after extraction
@@ -124,6 +125,9 @@ class Settings:
     minio_host: str = "127.0.0.1"
     # dbt's target schema: zones are <schema>_landing, <schema>_trusted, …
     dbt_schema: str = "stedi"
+    # Where the Trino and metastore tarballs come from (Maven's layout): a mirror
+    # may serve them; their SHA-256 pins are checked whatever serves them.
+    maven_repo: str = "https://repo.maven.apache.org/maven2"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -145,6 +149,7 @@ class Settings:
             metastore_db_password=_env("STEDI_METASTORE_DB_PASSWORD", "stedi-dev-secret"),
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
             dbt_schema=_env("STEDI_SCHEMA", "stedi"),
+            maven_repo=_env("STEDI_MAVEN_REPO", "https://repo.maven.apache.org/maven2"),
             project_dir=project,
             trino_etc_dir=project / "stack" / "trino" / "etc",
             metastore_conf_dir=project / "stack" / "metastore" / "conf",
