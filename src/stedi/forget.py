@@ -24,10 +24,13 @@ removed; --execute removes it, in this order:
    re-delivered file to them, so its earlier lines (malformed ones naming
    the person included) are replaced by the lines it holds now;
 4. deletes their rows from every trusted and curated table (and from the
-   typed landing tables, by the SHA-256 of email_key: a guard), then makes it
+   typed landing tables, by the SHA-256 of email_key, and the Step Trainer
+   readings by the hashes the request recorded: a guard), then makes it
    physical on every one of these Iceberg tables (compaction, snapshot
    expiry, orphan-file removal): the `forget_customer` dbt operation, which
-   renders the same statements for Athena.
+   renders the same statements for Athena. It is passed the customer_id
+   only: every statement reads what else it needs from the lake, so none
+   grows with the person's readings or the number of requests.
 
     >>> plan = make_plan(Settings.from_env(), "Someone@Example.com")   # dry run
     >>> execute(Settings.from_env(), plan)
@@ -93,12 +96,12 @@ def _step_readings(trino: TrinoService, settings: Settings, cid: str) -> list[tu
     return sorted((serial, int(ts)) for serial, ts in rows)
 
 
-def _count_rows(settings: Settings, cid: str,
-                steps: list[tuple[str, int]]) -> dict[str, int]:
-    """Rows erasure would delete per table, by forget_customer's own predicates."""
-    args = {"customer_sha256": cid, "step_readings": [list(r) for r in steps]}
+def _count_rows(settings: Settings, cid: str) -> dict[str, int]:
+    """Rows erasure would delete per table, by forget_customer's own predicates
+    (which read the attributed readings from the lake: only the id is passed)."""
+    args = {"customer_sha256": cid}
     out = dbt_runner.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
-                       "--args", json.dumps(args)], settings, quiet=True)
+                              "--args", json.dumps(args)], settings, quiet=True)
     printed = [line for line in out.splitlines() if line.startswith("{")]
     if not printed:
         raise StackError(f"forget: forget_customer_rows printed no counts:\n{out[-2000:]}")
@@ -126,7 +129,7 @@ def make_plan(settings: Settings, email: str) -> Plan:
             _, removed = screen.apply(entity, load.read_local(path))
             if removed:
                 plan.local_files[str(path)] = removed
-    plan.rows = _count_rows(settings, cid, plan.step_readings)
+    plan.rows = _count_rows(settings, cid)
     return plan
 
 
@@ -167,10 +170,12 @@ def _execute(settings: Settings, plan: Plan) -> None:
                     client.delete_object(Bucket=settings.bucket, Key=key,
                                          VersionId=version["VersionId"])
     dbt_runner.run_dbt(["run", "--select", *lakehouse.names(lakehouse.TYPED)], settings, quiet=True)
-    args = {"customer_sha256": plan.customer_id,
-            "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
+    # Only the customer_id: the statements read the attributed readings from
+    # the registry just written (forget_customer_predicates), so neither the
+    # argument nor any statement grows with them.
+    args = {"customer_sha256": plan.customer_id, "dry_run": False}
     dbt_runner.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
-                settings, quiet=True)
+                       settings, quiet=True)
     # The catalog must not point at a metadata file from before the purge.
     purge.drop_superseded_metadata(settings)
 
