@@ -77,6 +77,8 @@ RUN_OPERATIONS = [
     ("purge_iceberg_history", {"dry_run": False}),
     ("check_iceberg_purged", {}),
     ("forget_customer", {"customer_sha256": FORGET_ID, "dry_run": False}),
+    # the SQL half of the purge check stedi runs after a purge (purge.check_files)
+    ("iceberg_file_references", {"zones": ["landing", "trusted", "curated"]}),
 ]
 
 

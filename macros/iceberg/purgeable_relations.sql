@@ -2,14 +2,16 @@
     Why: the purge and its check visit the same tables: every built
     trusted/curated Iceberg table (the zones that may hold only consenting
     customers). Logs and skips a model that is not built.
-    Returns a list of relations.
+    Argument: zones (default trusted and curated; `stedi forget` purges and
+    checks the typed landing tables too). Returns a list of relations.
 #}
-{% macro purgeable_relations() %}
+{% macro purgeable_relations(zones=none) %}
+    {%- set zones = zones or ['trusted', 'curated'] -%}
     {%- set relations = [] -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model'
         and node.config.materialized in ['table', 'incremental']
-        and node.fqn[1] in ['trusted', 'curated'] -%}
+        and node.fqn[1] in zones -%}
         {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
         {%- if relation is none -%}
             {%- do log('skip (not built): ' ~ node.name, info=true) -%}

@@ -176,8 +176,11 @@ def _execute(settings: Settings, plan: Plan) -> None:
     args = {"customer_sha256": plan.customer_id, "dry_run": False}
     dbt_runner.run_dbt(["run-operation", "forget_customer", "--args", json.dumps(args)],
                        settings, quiet=True)
-    # The catalog must not point at a metadata file from before the purge.
+    # The catalog must not point at a metadata file from before the purge, no
+    # table a failed run left may hold their rows, and no file may be left.
+    purge.drop_leftovers(settings)
     purge.drop_superseded_metadata(settings)
+    purge.drop_unreferenced(settings, lakehouse.ZONES)     # and checks that none is left
 
 
 def format_plan(plan: Plan) -> str:
