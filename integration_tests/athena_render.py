@@ -14,8 +14,9 @@ calls every run-operation, in the situations the documented Athena commands
     daily run     every model exists: model bodies as an incremental run
                   (is_incremental() true), their pre/post-hooks, the
                   run-operations (purge, purge check, forget_customer). Erasure
-                  requests are data the typed landing models join (the privacy
-                  source), so the SQL is the same with none or many.
+                  requests are data the typed landing models and
+                  forget_customer join (the privacy source), so the SQL is the
+                  same with none or many, for a person with one reading or many.
 
 dbt unit tests are not rendered: every documented Athena command excludes them
 (`--exclude-resource-type unit_test`; test_athena_statements.py checks the
@@ -67,17 +68,17 @@ ATHENA_QUERY_BYTES = 262_144
 WRAPPER_BYTES = 16_384
 
 # The erasure request a rendered forget_customer erases (the SHA-256 of an
-# example address, as `stedi forget` computes it) and the Step Trainer
-# readings attributed to that person.
+# example address, as `stedi forget` computes it). Its only argument: the
+# readings attributed to the person are read by the statements from the lake.
 FORGET_ID = hashlib.sha256(b"forget.me@example.org").hexdigest().upper()
-FORGET_READINGS = [["SN-RENDER-1", 1700000000000], ["SN-RENDER-1", 1700000001000]]
 
 # Run-operations a user runs (docs/athena.md); rendered as run in earnest.
 RUN_OPERATIONS = [
     ("purge_iceberg_history", {"dry_run": False}),
     ("check_iceberg_purged", {}),
-    ("forget_customer", {"customer_sha256": FORGET_ID, "step_readings": FORGET_READINGS,
-                         "dry_run": False}),
+    ("forget_customer", {"customer_sha256": FORGET_ID, "dry_run": False}),
+    # the SQL half of the purge check stedi runs after a purge (purge.check_files)
+    ("iceberg_file_references", {"zones": ["landing", "trusted", "curated"]}),
 ]
 
 

@@ -125,6 +125,10 @@ SHARED_FUNCTIONS = {
     "to_hex", "to_utf8", "trim", "try_cast", "upper", "abs", "round", "length",
     "try", "json_parse", "element_at",  # in Presto 0.217 (Athena v2), Trino, Athena v3
     "chr",  # Presto 0.217 string functions: chr(n); Trino the same
+    # Presto 0.217 JSON function json_extract(json, path) and UNNEST in FROM
+    # (SELECT: "UNNEST can be used to expand an ARRAY"); Trino the same
+    # (forget_attributed_readings)
+    "json_extract", "unnest",
     "strpos", "substr",  # Presto 0.217 string functions: strpos(string, substring),
                          # substr(string, start); Trino the same (landing_row_doc)
     # Presto 0.217 array functions contains(x, element), cardinality(x) and regexp
@@ -140,7 +144,8 @@ SHARED_FUNCTIONS = {
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
                  "values", "from", "select", "join", "using", "timestamp", "varchar",
                  "decimal", "filter", "within", "partition", "by", "when",
-                 "map", "row"}  # map(varchar, json), row(...): types in a cast
+                 "map", "row", "array"}  # map(varchar, json), row(...), array(varchar):
+                                         # types in a cast
 
 
 def test_compiled_sql_calls_only_functions_both_engines_have(athena_compiled):

@@ -380,28 +380,37 @@ def test_report_counts_the_forgotten_never_their_email(forgetting, tmp_path):
     assert F not in path.read_text().lower() and "@" not in path.read_text()
 
 
-def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
-    """Offline, no AWS credentials: the statements `forget_customer` would send
-    to Athena are DELETE FROM db.table WHERE <column predicate>, no catalog, no
-    double quotes, no subquery; one per table dbt builds from landing data."""
+def _render_forget(tmp_path, target: str, customer_sha256: str) -> list[str]:
+    """The statements `forget_customer` prints in a dry run, rendered offline
+    for `target` (no AWS credentials, no connection)."""
     import shutil
 
     from conftest import REPO_ROOT, offline_dbt_env
 
     profiles = tmp_path / "profiles"
-    profiles.mkdir()
+    profiles.mkdir(exist_ok=True)
     shutil.copyfile(REPO_ROOT / "profiles.yml.example", profiles / "profiles.yml")
-    cid = privacy.customer_id(F)
-    args = {"customer_sha256": cid, "step_readings": [[SHARED, F_TIMES[0]]], "dry_run": True}
+    args = {"customer_sha256": customer_sha256, "dry_run": True}
     proc = subprocess.run(
-        [dbt_runner.dbt_executable(), "run-operation", "forget_customer", "--target", "athena",
+        [dbt_runner.dbt_executable(), "run-operation", "forget_customer", "--target", target,
          "--args", json.dumps(args), "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs"), "--no-populate-cache"],
         cwd=REPO_ROOT, env=offline_dbt_env(profiles), capture_output=True, text=True,
         check=False, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    deletes = [line.split("dry run: ", 1)[1] for line in proc.stdout.splitlines()
-               if "dry run: delete" in line]
+    return [line.split("dry run: ", 1)[1] for line in proc.stdout.splitlines()
+            if "dry run: delete" in line]
+
+
+def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
+    """Offline, no AWS credentials: the statements `forget_customer` would send
+    to Athena are DELETE FROM db.table WHERE <predicate>, no catalog on the
+    target, no double quotes on it; one per table dbt builds from landing data.
+    The customer_id is the only value in them: the Step Trainer readings are
+    read from the registry and step_trainer_trusted by an uncorrelated
+    subquery, never written into the statement."""
+    cid = privacy.customer_id(F)
+    deletes = _render_forget(tmp_path, "athena", cid)
     tables = {d.split()[2] for d in deletes}
     assert tables == {
         "stedi_landing.customer_landing_typed", "stedi_landing.accelerometer_landing_typed",
@@ -410,10 +419,13 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
         "stedi_curated.customers_curated", "stedi_curated.machine_learning_curated",
     }
     for statement in deletes:
-        assert '"' not in statement and "select" not in statement.lower(), statement
-        assert "awsdatacatalog" not in statement, statement
-        assert cid in statement or f"serial_number = '{SHARED}'" in statement, statement
-        assert "@" not in statement
+        target, where = statement.split(" where ", 1)
+        assert '"' not in target and "awsdatacatalog" not in target, statement
+        assert cid in where and "@" not in statement, statement
+        if "step_trainer_landing_typed" in target:
+            assert "forgotten_customers" in where and "step_trainer_trusted" in where
+        else:
+            assert "select" not in where.lower(), statement
 
 
 # --------------------------------------------------------------------------- #

@@ -24,10 +24,13 @@ removed; --execute removes it, in this order:
    re-delivered file to them, so its earlier lines (malformed ones naming
    the person included) are replaced by the lines it holds now;
 4. deletes their rows from every trusted and curated table (and from the
-   typed landing tables, by the SHA-256 of email_key: a guard), then makes it
+   typed landing tables, by the SHA-256 of email_key, and the Step Trainer
+   readings by the hashes the request recorded: a guard), then makes it
    physical on every one of these Iceberg tables (compaction, snapshot
    expiry, orphan-file removal): the `forget_customer` dbt operation, which
-   renders the same statements for Athena.
+   renders the same statements for Athena. It is passed the customer_id
+   only: every statement reads what else it needs from the lake, so none
+   grows with the person's readings or the number of requests.
 
 On AWS (`stedi forget EMAIL --aws [--execute]`, docs/athena.md) the same
 steps run against the production bucket and Athena: every S3 call goes through
@@ -144,12 +147,12 @@ def _step_readings(target: Target, settings: Settings, cid: str) -> list[tuple[s
     return sorted((serial, int(ts)) for serial, ts in rows)
 
 
-def _count_rows(settings: Settings, cid: str, steps: list[tuple[str, int]],
-                target: Target) -> dict[str, int]:
-    """Rows erasure would delete per table, by forget_customer's own predicates."""
-    args = {"customer_sha256": cid, "step_readings": [list(r) for r in steps]}
+def _count_rows(settings: Settings, cid: str, target: Target) -> dict[str, int]:
+    """Rows erasure would delete per table, by forget_customer's own predicates
+    (which read the attributed readings from the lake: only the id is passed)."""
+    args = {"customer_sha256": cid}
     out = dbt_runner.run_dbt(["--quiet", "run-operation", "forget_customer_rows",
-                       "--args", json.dumps(args), *target.dbt_args], settings, quiet=True)
+                              "--args", json.dumps(args), *target.dbt_args], settings, quiet=True)
     printed = [line for line in out.splitlines() if line.startswith("{")]
     if not printed:
         raise StackError(f"forget: forget_customer_rows printed no counts:\n{out[-2000:]}")
@@ -173,7 +176,7 @@ def make_plan(settings: Settings, email: str, target: Target | None = None) -> P
                 _, removed = screen.apply(entity, load.read_local(path))
                 if removed:
                     plan.local_files[str(path)] = removed
-    plan.rows = _count_rows(settings, cid, plan.step_readings, target)
+    plan.rows = _count_rows(settings, cid, target)
     return plan
 
 
@@ -231,9 +234,11 @@ def erase_files(settings: Settings, plan: Plan, client) -> None:
 
 
 def dbt_steps(plan: Plan, target: Target) -> list[list[str]]:
-    """The dbt commands that delete and purge the rows, on the target's engine."""
-    args = {"customer_sha256": plan.customer_id,
-            "step_readings": [list(r) for r in plan.step_readings], "dry_run": False}
+    """The dbt commands that delete and purge the rows, on the target's engine.
+    Only the customer_id: the statements read the attributed readings from the
+    registry just written (forget_customer_predicates), so neither the argument
+    nor any statement grows with them."""
+    args = {"customer_sha256": plan.customer_id, "dry_run": False}
     return [["run", "--select", *lakehouse.names(lakehouse.TYPED), *target.dbt_args],
             ["run-operation", "forget_customer", "--args", json.dumps(args),
              *target.dbt_args]]
@@ -245,8 +250,11 @@ def erase_rows(settings: Settings, plan: Plan, target: Target) -> None:
     for step in dbt_steps(plan, target):
         dbt_runner.run_dbt(step, settings, quiet=True)
     if target.name == "local":
-        # The catalog must not point at a metadata file from before the purge.
+        # The catalog must not point at a metadata file from before the purge, no
+        # table a failed run left may hold their rows, and no file may be left.
+        purge.drop_leftovers(settings)
         purge.drop_superseded_metadata(settings)
+        purge.drop_unreferenced(settings, lakehouse.ZONES)     # and checks that none is left
 
 
 def format_plan(plan: Plan) -> str:
