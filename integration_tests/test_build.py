@@ -6,6 +6,7 @@ and the build must run (and, for a withdrawal, remove the rows)."""
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
 
         # a request to be forgotten (another person's), as `stedi forget` records
         # it: it runs; another one, a line appended to the same object: it runs
-        for cid in ("0" * 64, "1" * 64):
+        for cid in (secrets.token_hex(32), secrets.token_hex(32)):   # new to the bucket
             privacy.record_request(sc.settings, {"customer_id": cid,
                                                  "forgotten_at": "2026-01-01T00:00:00Z"})
             assert build.build(sc.settings, ARGS).ran

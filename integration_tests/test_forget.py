@@ -29,7 +29,7 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt_runner, lakehouse, privacy, s3
+from stedi import dbt_runner, lakehouse, lock, privacy, s3
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -168,13 +168,15 @@ def scan_every_object(settings, needles: Needles) -> tuple[int, dict[str, list[s
 
 
 def _state(settings, sc) -> dict:
-    """The lakehouse's landing objects (ETags) and every Iceberg table's current
-    snapshot (its files live in the stack's warehouse bucket)."""
+    """The lakehouse's objects (ETags; not the lock's record, which a command
+    that waited for the lock rewrites on release) and every Iceberg table's
+    current snapshot (its files live in the stack's warehouse bucket)."""
     client = s3.client(settings)
     objects = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.bucket):
         for obj in page.get("Contents", []):
-            objects[obj["Key"]] = obj["ETag"]
+            if not obj["Key"].startswith(lock.PREFIX):   # the lock's record is no data
+                objects[obj["Key"]] = obj["ETag"]
     snapshots = {}
     for model in [*PROTECTED, "customer_landing_typed", "accelerometer_landing_typed",
                   "step_trainer_landing_typed"]:
