@@ -107,13 +107,21 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         sc.drop()
 
 
-def test_a_change_to_any_project_file_changes_the_digest(tmp_path):
+def _project_copy(tmp_path) -> Path:
+    """The dbt project's files (what `stedi build` runs dbt on) in a folder of the test's."""
+    project = tmp_path / "project"
+    project.mkdir()
     for name in build.PROJECT_INPUTS:
         src = Settings.from_env().project_dir / name
         if src.is_dir():
-            shutil.copytree(src, tmp_path / name)
+            shutil.copytree(src, project / name)
         else:
-            shutil.copyfile(src, tmp_path / name)
+            shutil.copyfile(src, project / name)
+    return project
+
+
+def test_a_change_to_any_project_file_changes_the_digest(tmp_path):
+    tmp_path = _project_copy(tmp_path)
     before = build.project_digest(tmp_path)
     assert build.project_digest(tmp_path) == before
     model = tmp_path / "models" / "trusted" / "customer_trusted.sql"
@@ -150,19 +158,6 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
                 if r["unique_id"].startswith("test.")] == [("fail", 2)]
     finally:
         sc.drop()
-
-
-def _project_copy(tmp_path) -> Path:
-    """The dbt project's files (what `stedi build` runs dbt on) in a folder of the test's."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in build.PROJECT_INPUTS:
-        src = Settings.from_env().project_dir / name
-        if src.is_dir():
-            shutil.copytree(src, project / name)
-        else:
-            shutil.copyfile(src, project / name)
-    return project
 
 
 def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
