@@ -251,7 +251,7 @@ def test_the_athena_steps_run_dbt_with_the_athena_target_as_documented(monkeypat
     target = forget.Target("athena", client=None, query=None,
                            dbt_args=("--target", "athena"))
     plan = _plan()
-    forget._count_rows(None, plan.customer_id, plan.step_readings, target)
+    forget._count_rows(None, plan.customer_id, target)
     forget.erase_rows(None, plan, target)
     assert len(ran) == 3, ran
     monkeypatch.setenv("DBT_PROFILES_DIR", str(REPO_ROOT))

@@ -1,5 +1,5 @@
 {# Why: each engine declares a text table of raw lines in its own DDL; both must
-   split lines and fields the same way (docs/athena.md, How a landing line is read). #}
+   split lines and fields the same way (docs/athena-evidence.md, How a landing line is read). #}
 {% macro landing_table_ddl(relation, location) -%}
     {{ return(adapter.dispatch('landing_table_ddl', 'stedi')(relation, location)) }}
 {%- endmacro %}
