@@ -44,7 +44,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt_runner, install, lakehouse, load, privacy, s3, synth
+from stedi import build, dbt_runner, install, lakehouse, load, privacy, s3, scanned, synth
 from stedi import counts as zone_counts
 from stedi.errors import StackError
 from stedi.settings import Settings
@@ -210,14 +210,6 @@ class Sampler:
         self._thread.join()
 
 
-_UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
-
-
-def _bytes(size: str) -> float:
-    match = re.fullmatch(r"([\d.]+)\s*([kMGTP]?B)", size)
-    return float(match.group(1)) * _UNITS[match.group(2)] if match else 0.0
-
-
 def _seconds(duration: str) -> float:
     match = re.fullmatch(r"([\d.]+)\s*(ns|us|ms|s|m|h|d)", duration)
     scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -239,10 +231,10 @@ def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
         if created.timestamp() < since or schema not in q.get("query", ""):
             continue
         stats = q["queryStats"]
-        mem = _bytes(stats.get("peakTotalMemoryReservation", "0B"))
+        mem = scanned.size_bytes(stats.get("peakTotalMemoryReservation", "0B"))
         peak = max(peak, mem)
         cpu += _seconds(stats.get("totalCpuTime", "0s"))
-        read += _bytes(stats.get("physicalInputDataSize", "0B"))
+        read += scanned.size_bytes(stats.get("physicalInputDataSize", "0B"))
         match = re.search(rf'create (?:or replace )?table "iceberg"\."{schema}_\w+"\."(\w+)"',
                           q["query"])
         if match:
