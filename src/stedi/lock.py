@@ -78,9 +78,6 @@ GRACE = min(float(os.environ.get("STEDI_LOCK_GRACE_SECONDS", "10")), LEASE / 4)
 POLL = min(1.0, LEASE / 8)
 # The child processes' marker: "<lock key> <holder's token>".
 MARKER = "STEDI_LOCK_HELD"
-# What S3 (AWS, MinIO) answers a conditional request whose condition failed.
-CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
-MISSING = ("NoSuchKey", "404")
 # The locks this process holds: lock key -> the holding thread; and their leases.
 _held: dict[str, int] = {}
 _leases: dict[str, Lease] = {}
@@ -93,23 +90,17 @@ def key(settings: Settings) -> str:
     return f"{PREFIX}{settings.dbt_schema}.json"
 
 
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
-
-
 def _read(settings: Settings, client) -> tuple[dict, str] | None:
     """The lock object's record and ETag (held or released), None when absent."""
+    found = s3.get_or_none(client, settings.bucket, key(settings))
+    if found is None:
+        return None
+    body, etag = found
     try:
-        obj = client.get_object(Bucket=settings.bucket, Key=key(settings))
-    except ClientError as error:
-        if _code(error) in MISSING:
-            return None
-        raise
-    try:
-        record = json.loads(obj["Body"].read())
+        record = json.loads(body)
     except ValueError:
         record = {"holder": "unreadable lock"}
-    return (record if isinstance(record, dict) else {}), obj["ETag"]
+    return (record if isinstance(record, dict) else {}), etag
 
 
 def current(settings: Settings, client=None) -> tuple[dict, str] | None:
@@ -176,7 +167,7 @@ def _try_take(lease: Lease, settings: Settings, seen: _Seen) -> bool:
         lease.put(**condition)
         return True
     except ClientError as error:
-        if _code(error) in CONFLICT:
+        if s3.error_code(error) in s3.CONFLICT:
             return False                       # another writer won it
         raise
 
@@ -252,7 +243,7 @@ def _renew(lease: Lease, stop: threading.Event) -> None:
             lease.etag, last = outcome["etag"], time.monotonic()
             continue
         error = outcome.get("error")
-        if isinstance(error, ClientError) and _code(error) in CONFLICT + MISSING:
+        if isinstance(error, ClientError) and s3.error_code(error) in s3.CONFLICT + s3.MISSING:
             lease.why = "its object was changed or deleted by another process"
         elif time.monotonic() - last >= LEASE / 2:
             lease.why = (f"it could not be renewed for {LEASE / 2:.0f} s"
@@ -347,7 +338,7 @@ def _release(lease: Lease) -> None:
     try:
         lease.put(released=True, IfMatch=lease.etag)
     except ClientError as error:
-        if _code(error) not in CONFLICT + MISSING:
+        if s3.error_code(error) not in s3.CONFLICT + s3.MISSING:
             raise
         print("[stedi] the lakehouse lock was no longer ours at release; left as it is",
               file=sys.stderr)

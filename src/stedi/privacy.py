@@ -43,8 +43,6 @@ LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # The JSON key that names the customer, per landing entity.
 EMAIL_KEY = {"customer": "email", "accelerometer": "user"}
 HEX64 = re.compile(r"[0-9A-F]{64}")
-# What S3 (AWS, MinIO) answers a conditional write whose condition failed.
-CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 # How many times record_request re-reads the registry after losing a race.
 ATTEMPTS = 30
 
@@ -58,21 +56,6 @@ def customer_id(email_key: str) -> str:
 def step_reading_id(serial_number: str, epoch_ms: int) -> str:
     """A Step Trainer reading, as a request records it (a hash, not the values)."""
     return hashlib.sha256(f"{serial_number}|{int(epoch_ms)}".encode()).hexdigest().upper()
-
-
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
-
-
-def _get(client, bucket: str, key: str) -> tuple[bytes, str] | None:
-    """The object's bytes and ETag, or None when it does not exist."""
-    try:
-        obj = client.get_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if _code(error) in ("NoSuchKey", "404"):
-            return None
-        raise
-    return obj["Body"].read(), obj["ETag"]
 
 
 def requests_of(body: bytes) -> dict[bytes, str]:
@@ -100,9 +83,9 @@ def read_registry(settings: Settings, client=None) -> tuple[bytes, str | None, d
     client = client or s3.client(settings)
     legacy = {}
     for key in s3.list_keys(settings, REGISTRY_PREFIX, client):
-        if key != REGISTRY_KEY and (found := _get(client, settings.bucket, key)) is not None:
+        if key != REGISTRY_KEY and (found := s3.get_or_none(client, settings.bucket, key)) is not None:
             legacy[key] = found[0]
-    found = _get(client, settings.bucket, REGISTRY_KEY)
+    found = s3.get_or_none(client, settings.bucket, REGISTRY_KEY)
     body, etag = found if found is not None else (b"", None)
     return body, etag, legacy
 
@@ -147,7 +130,7 @@ def record_request(settings: Settings, record: dict, client=None) -> bool:
                 client.put_object(Bucket=settings.bucket, Key=REGISTRY_KEY,
                                   Body=prefix + b"".join(lines), **condition)
             except ClientError as error:
-                if _code(error) not in CONFLICT:
+                if s3.error_code(error) not in s3.CONFLICT:
                     raise
                 time.sleep(random.uniform(0.05, 0.5))   # another writer won: read again
                 continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from botocore.exceptions import ClientError
+
 from stedi.errors import StackError
 from stedi.settings import Settings
 
@@ -21,6 +23,10 @@ AWS_VARIABLES = {
     "STEDI_ATHENA_RESULTS": "the query results location, s3://bucket/prefix/",
     "STEDI_BUCKET": "the lake bucket (landing files and table data)",
 }
+# What S3 (AWS, MinIO) answers a conditional request whose condition failed.
+CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
+# What it answers a request for an object that does not exist.
+MISSING = ("NoSuchKey", "404")
 
 
 def client(settings: Settings):
@@ -88,3 +94,19 @@ def list_objects(settings: Settings, prefix: str, s3=None) -> list[dict]:
 
 def list_keys(settings: Settings, prefix: str, s3=None) -> list[str]:
     return [obj["Key"] for obj in list_objects(settings, prefix, s3)]
+
+
+def error_code(error: ClientError) -> str:
+    """The S3 error code of a failed call ("NoSuchKey", "PreconditionFailed", ...)."""
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def get_or_none(client, bucket: str, key: str) -> tuple[bytes, str] | None:
+    """The object's bytes and ETag, or None when it does not exist."""
+    try:
+        obj = client.get_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error_code(error) in MISSING:
+            return None
+        raise
+    return obj["Body"].read(), obj["ETag"]
