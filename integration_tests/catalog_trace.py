@@ -17,8 +17,9 @@ import os
 import re
 import subprocess
 
-from stedi import install, s3
+from stedi import s3
 from stedi.settings import METASTORE_DB
+from stedi.stack import install
 
 LOCATION = re.compile(r"s3a?://[^\s\t\"']+\.metadata\.json")
 

@@ -32,7 +32,7 @@ import pytest
 
 from stedi import dbt_runner, lakehouse, load
 from stedi.settings import Settings
-from stedi.stack import Stack
+from stedi.stack.native import Stack
 
 # The checkout under test (the tool itself finds it from the working directory or
 # STEDI_PROJECT_DIR: see stedi.settings.project_dir and test_cli.py).
@@ -99,7 +99,7 @@ def _own_minio(settings: Settings, folder: Path, user: str, password: str):
     """A MinIO of the test's own, on free ports, its data under `folder`."""
     from dataclasses import replace
 
-    from stedi.minio import MinioService
+    from stedi.stack.minio import MinioService
 
     own = replace(settings, state_dir=folder, minio_port=free_port(),
                   minio_console_port=free_port(), minio_user=user, minio_password=password)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from stedi import dbt_runner, lakehouse, load
-from stedi.stack import Stack
+from stedi.stack.native import Stack
 
 CUSTOMER_KEYS = ("customerName", "email", "phone", "birthDay", "serialNumber",
                  "registrationDate", "lastUpdateDate", "shareWithResearchAsOfDate",

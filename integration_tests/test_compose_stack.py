@@ -22,8 +22,9 @@ import pytest
 from conftest import REFERENCE_COUNTS, REPO_ROOT, STEDI
 from dockerhost import DockerHost
 
-from stedi import compose, counts
-from stedi.trino import TrinoService
+from stedi import counts
+from stedi.stack import compose
+from stedi.stack.trino import TrinoService
 
 pytestmark = pytest.mark.compose
 FIGURES = REPO_ROOT / "target" / "compose-figures.json"

@@ -27,7 +27,7 @@ def _registered_metadata(sc, model) -> str:
 
 
 def _metastore_param(settings, schema, table) -> str:
-    from stedi.postgres import PostgresService
+    from stedi.stack.postgres import PostgresService
 
     return PostgresService(settings).query(
         'select p."PARAM_VALUE" from "TABLE_PARAMS" p join "TBLS" t on p."TBL_ID" = t."TBL_ID" '

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.install import install_tarball
 from stedi.settings import MINIO_VERSION, Settings
+from stedi.stack import install
+from stedi.stack.install import install_tarball
 
 ARTIFACT = "org.example.stedi:standin:1.0:tar.gz"
 URL_PATH = "/org/example/stedi/standin/1.0/standin-1.0.tar.gz"
@@ -88,7 +88,7 @@ class Repo:
 
 INSTALL = f"""
 import sys
-from stedi.install import install_tarball
+from stedi.stack.install import install_tarball
 from stedi.settings import Settings
 s = Settings.from_env()
 home = install_tarball(s, s.cache_dir / "standin" / "standin-1.0", stamp={STAMP!r},

@@ -176,7 +176,7 @@ def test_a_holder_cut_off_from_s3_stops_its_command(lake, tmp_path):
     holder cannot renew, so after LEASE/2 it stops its command, before any
     waiter could take the lock over (LEASE), whatever the S3 client's own
     timeouts (a minute and more)."""
-    from stedi.minio import MinioService
+    from stedi.stack.minio import MinioService
 
     minio = MinioService(lake).pid()
     proc = start_locked(lake, held_command(tmp_path, 30, on_term="exit 7"))

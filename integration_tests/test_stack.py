@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import STEDI
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.metastore import MetastoreService
-from stedi.minio import MinioService
-from stedi.postgres import PostgresService
-from stedi.trino import TrinoService
+from stedi.stack import install
+from stedi.stack.metastore import MetastoreService
+from stedi.stack.minio import MinioService
+from stedi.stack.postgres import PostgresService
+from stedi.stack.trino import TrinoService
 
 
 def _listening_addresses(port: int) -> set[str]:

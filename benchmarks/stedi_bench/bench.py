@@ -44,12 +44,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt_runner, install, lakehouse, load, privacy, s3, scanned, synth
+from stedi import build, dbt_runner, lakehouse, load, privacy, s3, scanned, synth
 from stedi import counts as zone_counts
 from stedi.errors import StackError
 from stedi.settings import Settings
-from stedi.stack import Stack
-from stedi.trino import TrinoService
+from stedi.stack import install
+from stedi.stack.native import Stack
+from stedi.stack.trino import TrinoService
 
 BENCH_BUCKET = "stedi-bench"
 BENCH_SCHEMA = "stedi_bench"

@@ -54,7 +54,7 @@ from pathlib import Path
 
 from stedi import dbt_runner, lakehouse, lock, s3, scanned
 from stedi.settings import Settings
-from stedi.trino import TrinoService
+from stedi.stack.trino import TrinoService
 
 # What production leaves out of `dbt build` (see the module docstring).
 PRODUCTION_ARGS = ("--exclude-resource-type", "unit_test")

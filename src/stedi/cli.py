@@ -34,7 +34,7 @@ from stedi import counts, dbt_runner, load, local, lock, starter, synth
 from stedi.errors import StackError
 from stedi.lakehouse import landing_prefix
 from stedi.settings import Settings
-from stedi.stack import Stack
+from stedi.stack.native import Stack
 
 
 def _settings(args) -> Settings:
@@ -58,7 +58,7 @@ def cmd_stack(args) -> int:
 
 
 def cmd_compose(args) -> int:
-    from stedi import compose
+    from stedi.stack import compose
 
     settings = _settings(args)
     if args.action == "up":

@@ -7,7 +7,7 @@ and `stedi counts` print.
 from __future__ import annotations
 
 from stedi import lakehouse
-from stedi.trino import TrinoService
+from stedi.stack.trino import TrinoService
 
 
 def row_counts(trino: TrinoService, prefix: str | None = None) -> list[tuple[str, str, int]]:

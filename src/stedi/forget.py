@@ -57,7 +57,7 @@ from stedi import dbt_runner, lakehouse, load, lock, purge, s3
 from stedi.errors import StackError
 from stedi.privacy import Screen, customer_id, record_request, step_reading_id
 from stedi.settings import Settings
-from stedi.trino import TrinoService
+from stedi.stack.trino import TrinoService
 
 # One @, something on both sides, a dot in the domain, no white space.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")

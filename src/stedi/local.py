@@ -12,9 +12,10 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi import build, counts, load, prereqs, scanned, starter
+from stedi import build, counts, load, scanned, starter
 from stedi.settings import Settings
-from stedi.stack import Stack
+from stedi.stack import prereqs
+from stedi.stack.native import Stack
 
 
 def build_local(settings: Settings, *, expect: str | None = None, full_refresh: bool = False,

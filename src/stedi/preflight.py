@@ -137,7 +137,7 @@ class _AthenaRunner:
 class _TrinoRunner:
     def __init__(self, settings):
         from stedi import s3
-        from stedi.trino import TrinoService
+        from stedi.stack.trino import TrinoService
 
         self.settings = settings
         self.bucket = settings.bucket

@@ -43,7 +43,7 @@ from datetime import datetime
 from stedi import dbt_runner, lakehouse, lock, s3
 from stedi.errors import StackError
 from stedi.settings import Settings
-from stedi.trino import TrinoService
+from stedi.stack.trino import TrinoService
 
 # Trino (and Iceberg's Java library) name metadata files <version>-<uuid>.metadata.json.
 METADATA_FILE = re.compile(r"(\d+)-[^/]*\.metadata\.json$")

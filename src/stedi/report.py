@@ -5,7 +5,7 @@ tested, and the lineage), and queries Trino for row counts. One HTML file, no
 external assets: inline CSS and SVG charts, no script.
 
     >>> from stedi.settings import Settings
-    >>> from stedi.trino import TrinoService
+    >>> from stedi.stack.trino import TrinoService
     >>> path = write_report(TrinoService(Settings.from_env()))   # target/report.html
 """
 

@@ -22,9 +22,9 @@ import shutil
 import subprocess
 import sys
 
-from stedi import install
 from stedi.errors import StackError
 from stedi.settings import Settings
+from stedi.stack import install
 
 GO_MIN = (1, 24)
 

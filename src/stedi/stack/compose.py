@@ -24,10 +24,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.process import port_in_use
 from stedi.settings import BASE_IMAGE, Settings
+from stedi.stack import install
+from stedi.stack.process import port_in_use
 
 # The order images are built in: the quick ones first.
 SERVICES = ("postgres", "minio", "load", "metastore", "trino")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import subprocess
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.process import Service, http_get, require_free_port
 from stedi.settings import Settings
+from stedi.stack import install
+from stedi.stack.process import Service, http_get, require_free_port
 
 
 class MinioService(Service):

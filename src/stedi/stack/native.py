@@ -13,11 +13,12 @@ import sys
 import time
 from dataclasses import dataclass
 
-from stedi import prereqs, s3
-from stedi.metastore import MetastoreService
-from stedi.minio import MinioService
+from stedi import s3
 from stedi.settings import Settings
-from stedi.trino import TrinoService
+from stedi.stack import prereqs
+from stedi.stack.metastore import MetastoreService
+from stedi.stack.minio import MinioService
+from stedi.stack.trino import TrinoService
 
 
 @dataclass

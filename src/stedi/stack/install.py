@@ -203,7 +203,7 @@ def install_metastore(settings: Settings) -> Path:
 
 def native_artifacts(settings: Settings) -> list[Path]:
     """What the native install has that the compose images are built from
-    (docker-compose.yml, stedi.compose.native_cache_image): the Trino and
+    (docker-compose.yml, stedi.stack.compose.native_cache_image): the Trino and
     metastore tarballs in downloads/ (their SHA-256 is checked again in the
     image build), and the MinIO binary when `go version -m` shows it is what
     stack/minio/Dockerfile builds: the pinned module and Go, CGO_ENABLED=0,

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import subprocess
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.process import Service, log_tail, require_free_port
 from stedi.settings import Settings
+from stedi.stack import install
+from stedi.stack.process import Service, log_tail, require_free_port
 
 
 class TrinoService(Service):

@@ -29,10 +29,10 @@ import signal
 import subprocess
 from pathlib import Path
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.process import Service, require_free_port, terminate
 from stedi.settings import METASTORE_DB, Settings
+from stedi.stack import install
+from stedi.stack.process import Service, require_free_port, terminate
 
 # Where the cluster goes, under the `postgres` user's home, when that user
 # cannot reach the state directory (see the module docstring).

@@ -1,6 +1,6 @@
 """The Hive Metastore: the catalog Trino's hive and iceberg catalogs share.
 
-The standalone server (Maven Central) on PostgreSQL (src/stedi/postgres.py),
+The standalone server (Maven Central) on PostgreSQL (src/stedi/stack/postgres.py),
 configured by the committed stack/metastore/conf (the same files
 docker-compose.yml mounts), listening on 127.0.0.1 only. Its schema is created
 once with the server's own schematool; tables stay registered across
@@ -21,11 +21,11 @@ import logging
 import os
 import subprocess
 
-from stedi import install
 from stedi.errors import StackError
-from stedi.postgres import PostgresService
-from stedi.process import Service, log_tail, require_free_port
 from stedi.settings import METASTORE_DB, Settings
+from stedi.stack import install
+from stedi.stack.postgres import PostgresService
+from stedi.stack.process import Service, log_tail, require_free_port
 
 MAIN_CLASS = "org.apache.hadoop.hive.metastore.HiveMetaStore"
 SCHEMA_TOOL = "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool"
