@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from stedi import dbt_runner, lakehouse, load
+from stedi import dbt_runner, lakehouse
+from stedi.landing import load
 from stedi.settings import Settings
 from stedi.stack.native import Stack
 

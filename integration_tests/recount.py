@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stedi.synth import COUNTED
+from stedi.landing.synth import COUNTED
 
 
 def recount(folder: Path) -> dict[str, int]:

@@ -16,7 +16,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from stedi import dbt_runner, lakehouse, load
+from stedi import dbt_runner, lakehouse
+from stedi.landing import load
 from stedi.stack.native import Stack
 
 CUSTOMER_KEYS = ("customerName", "email", "phone", "birthDay", "serialNumber",

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import build, privacy, scanned
+from stedi import build, scanned
 from stedi.errors import StackError
+from stedi.privacy import forgotten
 from stedi.settings import Settings
 
 A = "daily@example.com"
@@ -91,7 +92,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         # a request to be forgotten (another person's), as `stedi forget` records
         # it: it runs; another one, a line appended to the same object: it runs
         for cid in (secrets.token_hex(32), secrets.token_hex(32)):   # new to the bucket
-            privacy.record_request(sc.settings, {"customer_id": cid,
+            forgotten.record_request(sc.settings, {"customer_id": cid,
                                                  "forgotten_at": "2026-01-01T00:00:00Z"})
             assert build.build(sc.settings, ARGS).ran
 

@@ -7,8 +7,9 @@ import pytest
 from catalog_trace import catalog_traces, metastore_dump, schema_folder
 from scenario import Scenario, customer, reading, step
 
-from stedi import dbt_runner, purge, s3
+from stedi import dbt_runner, s3
 from stedi.errors import StackError
+from stedi.privacy import purge
 from stedi.settings import METASTORE_DB
 
 A, B = "a@example.com", "b@example.com"

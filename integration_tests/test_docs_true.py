@@ -161,7 +161,7 @@ def test_the_docs_check_finds_what_is_false(tmp_path, dbt_cwd, capsys):
     page = docs / "page.md"
     page.write_text(
         "See `macros/landing_row_doc.sql`, [ops](operations.md#requirements) and\n"
-        "`stedi.privacy.no_such_function`, `stedi purge --force`, `make lakehose`.\n\n"
+        "`stedi.privacy.forgotten.no_such_function`, `stedi purge --force`, `make lakehose`.\n\n"
         "```bash\n"
         "STEDI_TARGET=athena dbt build    # production\n"
         "dbt run --target athena --no-such-flag\n"
@@ -176,7 +176,7 @@ def test_the_docs_check_finds_what_is_false(tmp_path, dbt_cwd, capsys):
         assert missing_paths([real]) == [
             "docs/_docs_check_probe.md: macros/landing_row_doc.sql"]
         assert unimportable([real]) == [
-            "docs/_docs_check_probe.md: stedi.privacy.no_such_function"]
+            "docs/_docs_check_probe.md: stedi.privacy.forgotten.no_such_function"]
         wrong = wrong_commands(commands(real))
         mentions = wrong_mentions(prose_mentions(real))
     finally:

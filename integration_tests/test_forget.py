@@ -29,7 +29,8 @@ from conftest import STEDI, assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 from test_incremental import FINGERPRINT, fingerprint
 
-from stedi import dbt_runner, lakehouse, lock, privacy, s3
+from stedi import dbt_runner, lakehouse, lock, s3
+from stedi.privacy import forgotten
 
 F = "forget.me.zq9@example.com"
 K = "keeps.data.zq9@example.com"
@@ -40,7 +41,7 @@ K_TIMES = [8_880_002_222 + 7 * k for k in range(6)]
 N_TIMES = [9_990_003_333 + 7 * k for k in range(6)]
 # A request recorded by the previous version (one object per request), for
 # someone in none of the files: `stedi forget` folds it into the registry.
-LEGACY = privacy.customer_id("recorded.before.zq9@example.com")
+LEGACY = forgotten.customer_id("recorded.before.zq9@example.com")
 LEGACY_LINE = json.dumps({"customer_id": LEGACY, "forgotten_at": "2025-01-01T00:00:00Z",
                           "step_readings": []}) + "\n"
 PROTECTED = ["customer_trusted", "accelerometer_trusted", "step_trainer_trusted",
@@ -192,7 +193,7 @@ def _cli(sc, *args):
 
 
 def _customer_id(email):
-    return privacy.customer_id(email)
+    return forgotten.customer_id(email)
 
 
 # --------------------------------------------------------------------------- #
@@ -307,7 +308,7 @@ def test_forget_erases_the_person_from_every_object(forgetting):
     assert record["customer_id"] == _customer_id(F)
     # the Step Trainer readings attributed to F, as hashes (never the values)
     assert sorted(record["step_readings"]) == sorted(
-        privacy.step_reading_id(SHARED, ts) for ts in F_TIMES)
+        forgotten.step_reading_id(SHARED, ts) for ts in F_TIMES)
     print(f"\nforget scan: {scanned_before} objects before, {len(before)} with matches;"
           f" {scanned_after} objects after, {len(after)} with matches (the request record)")
 
@@ -411,7 +412,7 @@ def test_forget_statements_render_for_athena_in_documented_forms(tmp_path):
     The customer_id is the only value in them: the Step Trainer readings are
     read from the registry and step_trainer_trusted by an uncorrelated
     subquery, never written into the statement."""
-    cid = privacy.customer_id(F)
+    cid = forgotten.customer_id(F)
     deletes = _render_forget(tmp_path, "athena", cid)
     tables = {d.split()[2] for d in deletes}
     assert tables == {
@@ -491,11 +492,11 @@ def test_the_next_build_does_not_load_a_forgotten_person_back(stack, tmp_path):
 
 
 def test_the_screen_takes_exactly_a_forgotten_persons_lines():
-    """privacy.Screen, the loader's rule (offline): by the email in any case or
+    """forgotten.Screen, the loader's rule (offline): by the email in any case or
     padding, by an email-like word of a line that is not JSON, by a Step
     Trainer reading's hash; every other line byte for byte."""
-    screen = privacy.Screen(frozenset({_customer_id(F)}),
-                            frozenset({privacy.step_reading_id(SHARED, F_TIMES[0])}))
+    screen = forgotten.Screen(frozenset({_customer_id(F)}),
+                            frozenset({forgotten.step_reading_id(SHARED, F_TIMES[0])}))
     accel = (json.dumps(reading("  " + F.upper() + " ", 1)) + "\r\n"
              + json.dumps(reading(K, 2)) + "\n"
              + '{"user": "' + F + '", "timest' + "\r"         # truncated, lone CR
@@ -506,7 +507,7 @@ def test_the_screen_takes_exactly_a_forgotten_persons_lines():
     steps = "\n".join(json.dumps(step(SHARED, ts)) for ts in F_TIMES[:2]) + "\n"
     kept, removed = screen.apply("step_trainer", steps.encode())
     assert (kept, removed) == ((json.dumps(step(SHARED, F_TIMES[1])) + "\n").encode(), 1)
-    assert privacy.Screen().apply("customer", accel) == (accel, 0)
+    assert forgotten.Screen().apply("customer", accel) == (accel, 0)
 
 
 # Athena rejects a query longer than 262,144 bytes (not adjustable):
@@ -534,7 +535,7 @@ def test_the_models_read_the_requests_as_data_whatever_their_number(stack, tmp_p
                     for p in (tmp_path / name).rglob("compiled/**/*.sql")}
 
         none = compiled("none")
-        ids = [privacy.customer_id(f"person{i}@example.com") for i in range(100_000)]
+        ids = [forgotten.customer_id(f"person{i}@example.com") for i in range(100_000)]
         s3.client(sc.settings).put_object(
             Bucket=sc.settings.bucket, Key=lakehouse.REGISTRY_PREFIX + "bulk.json",
             Body="".join(json.dumps({"customer_id": c}) + "\n" for c in ids).encode())

@@ -25,7 +25,8 @@ import pytest
 from conftest import REPO_ROOT, STEDI, free_port
 from scenario import customer, reading, step
 
-from stedi import forget, lakehouse, lock, privacy, s3
+from stedi import lakehouse, lock, s3
+from stedi.privacy import forget, forgotten
 from stedi.settings import Settings
 
 F = "forget.me.aws7@example.com"
@@ -68,7 +69,7 @@ KEPT = {
     "accelerometer/landing/accelerometer-1.json.gz": _lines(reading(K, K_MS)),
     "step_trainer/landing/step_trainer-1.json": _lines(step(SERIAL, K_MS)),
 }
-LEGACY = json.dumps({"customer_id": privacy.customer_id("old.request.aws7@example.com"),
+LEGACY = json.dumps({"customer_id": forgotten.customer_id("old.request.aws7@example.com"),
                      "forgotten_at": "2025-01-01T00:00:00Z", "step_readings": []}) + "\n"
 
 
@@ -113,7 +114,7 @@ def _fresh_bucket(direct, settings, versioned: bool):
 
 
 def _plan() -> forget.Plan:
-    return forget.Plan(customer_id=privacy.customer_id(F), already_forgotten=False,
+    return forget.Plan(customer_id=forgotten.customer_id(F), already_forgotten=False,
                        step_readings=[(SERIAL, F_MS)])
 
 
@@ -127,7 +128,7 @@ def _erase_on_aws(settings) -> tuple[forget.Plan, list[tuple[str, dict]]]:
         "before-parameter-build.s3", lambda model, params, **_: calls.append((model.name, params)))
     plan = _plan()
     with lock.hold(settings, "stedi forget", client=target.client, athena=target.athena):
-        plan.already_forgotten = plan.customer_id in privacy.Screen.from_registry(
+        plan.already_forgotten = plan.customer_id in forgotten.Screen.from_registry(
             settings, target.client).customers
         plan.objects = forget.landing_objects(settings, forget._screen(plan), target.client)
         forget.erase_files(settings, plan, target.client)
@@ -143,18 +144,18 @@ def test_the_s3_half_lands_on_aws_and_nothing_reaches_the_local_stack(aws, versi
     assert set(plan.objects) == set(LANDING)          # each object held one of F's lines
     # the registry: one object, F's request (hash and reading hash, no email) and the legacy one
     registry = direct.get_object(Bucket=bucket, Key=lakehouse.REGISTRY_KEY)["Body"].read()
-    requests = privacy.requests_of(registry)
-    assert set(requests.values()) == {privacy.customer_id(F), json.loads(LEGACY)["customer_id"]}
+    requests = forgotten.requests_of(registry)
+    assert set(requests.values()) == {forgotten.customer_id(F), json.loads(LEGACY)["customer_id"]}
     assert F.encode() not in registry
-    line = next(ln for ln, cid in requests.items() if cid == privacy.customer_id(F))
-    assert json.loads(line)["step_readings"] == [privacy.step_reading_id(SERIAL, F_MS)]
+    line = next(ln for ln, cid in requests.items() if cid == forgotten.customer_id(F))
+    assert json.loads(line)["step_readings"] == [forgotten.step_reading_id(SERIAL, F_MS)]
     keys = [o["Key"] for o in direct.list_objects_v2(Bucket=bucket, Prefix="privacy/")
             .get("Contents", [])]
     assert keys == [lakehouse.REGISTRY_KEY]           # the legacy object folded in, deleted
     # the screen reads it back through the AWS client
-    screen = privacy.Screen.from_registry(settings, s3.aws_client())
-    assert privacy.customer_id(F) in screen.customers
-    assert privacy.step_reading_id(SERIAL, F_MS) in screen.step_readings
+    screen = forgotten.Screen.from_registry(settings, s3.aws_client())
+    assert forgotten.customer_id(F) in screen.customers
+    assert forgotten.step_reading_id(SERIAL, F_MS) in screen.step_readings
     # the landing objects: F's lines gone, K's byte for byte, the loader's metadata kept
     for key, kept in KEPT.items():
         obj = direct.get_object(Bucket=bucket, Key=key)

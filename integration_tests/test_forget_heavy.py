@@ -27,7 +27,8 @@ from conftest import STEDI
 from scenario import Scenario, customer, reading, step
 from test_forget import PROTECTED, Needles, _clear_requests, scan_every_object
 
-from stedi import dbt_runner, lakehouse, privacy, s3
+from stedi import dbt_runner, lakehouse, s3
+from stedi.privacy import forgotten
 
 H = "heavy.user.zq7@example.com"
 L = "light.user.zq7@example.com"
@@ -108,7 +109,7 @@ def _longest(statements: list[str]) -> int:
 
 
 def _rows(sc, email) -> dict[str, int]:
-    cid = privacy.customer_id(email)
+    cid = forgotten.customer_id(email)
     return {m: sc.count(m, f"customer_id = '{cid}'") for m in PROTECTED}
 
 
@@ -129,9 +130,9 @@ def heavy(stack, tmp_path_factory):
 def test_a_person_with_100000_readings_is_forgotten_in_constant_size_statements(heavy, tmp_path):
     sc = heavy
     assert sc.count("step_trainer_trusted",
-                    f"customer_id = '{privacy.customer_id(H)}'") == READINGS
+                    f"customer_id = '{forgotten.customer_id(H)}'") == READINGS
     assert sc.count("machine_learning_curated",
-                    f"customer_id = '{privacy.customer_id(H)}'") == READINGS
+                    f"customer_id = '{forgotten.customer_id(H)}'") == READINGS
     keeps = _rows(sc, K)
     assert all(n > 0 for n in keeps.values()), keeps
 
@@ -147,20 +148,20 @@ def test_a_person_with_100000_readings_is_forgotten_in_constant_size_statements(
     # and for 100,000: nothing of the readings is written into them.
     deletes = [s for s in heavy_sent if s.startswith("delete from")]
     assert len(deletes) == len(PROTECTED) + 3, heavy_sent   # + the typed landing tables
-    cid_h, cid_l = privacy.customer_id(H), privacy.customer_id(L)
+    cid_h, cid_l = forgotten.customer_id(H), forgotten.customer_id(L)
     assert [s.replace(cid_h, cid_l) for s in heavy_sent] == light, (heavy_sent, light)
     print(f"longest forget_customer statement: {_longest(light):,} bytes (1 reading),"
           f" {_longest(heavy_sent):,} bytes ({READINGS:,} readings)")
 
     # ... and for 1 request and 100,001 requests in the registry.
-    one_request = _dry_run(sc, privacy.customer_id(K))
-    bulk = "".join(json.dumps({"customer_id": privacy.customer_id(f"p{i}@example.com"),
+    one_request = _dry_run(sc, forgotten.customer_id(K))
+    bulk = "".join(json.dumps({"customer_id": forgotten.customer_id(f"p{i}@example.com"),
                                "step_readings": []}) + "\n" for i in range(100_000))
     s3.client(sc.settings).put_object(Bucket=sc.settings.bucket,
                                       Key=lakehouse.REGISTRY_PREFIX + "bulk.json",
                                       Body=bulk.encode())
     try:
-        many_requests = _dry_run(sc, privacy.customer_id(K))
+        many_requests = _dry_run(sc, forgotten.customer_id(K))
     finally:
         s3.client(sc.settings).delete_object(Bucket=sc.settings.bucket,
                                              Key=lakehouse.REGISTRY_PREFIX + "bulk.json")
@@ -180,8 +181,8 @@ def test_a_person_with_100000_readings_is_forgotten_in_constant_size_statements(
     # and none in the catalog.
     needles = ManyNumbers(
         texts=[e.encode() for e in (H, L)] + [e[:16].encode() for e in (H, L)]
-        + [privacy.customer_id(e).encode() for e in (H, L)]
-        + [privacy.customer_id(e)[:16].encode() for e in (H, L)],
+        + [forgotten.customer_id(e).encode() for e in (H, L)]
+        + [forgotten.customer_id(e)[:16].encode() for e in (H, L)],
         numbers=set(H_TIMES + L_TIMES))
     scanned, found = scan_every_object(sc.settings, needles)
     registry = f"{sc.settings.bucket}/{lakehouse.REGISTRY_KEY}"

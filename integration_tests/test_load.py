@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from stedi import lakehouse, load, lock, s3
+from stedi import lakehouse, lock, s3
 from stedi.errors import StackError
+from stedi.landing import load
 
 
 def test_load_uploads_every_file_under_its_landing_prefix(loaded, settings, reference_data):

@@ -21,8 +21,9 @@ from conftest import STEDI
 from scenario import Scenario, customer, reading, step
 from test_forget import _clear_requests
 
-from stedi import dbt_runner, privacy, purge, s3
+from stedi import dbt_runner, s3
 from stedi.errors import StackError
+from stedi.privacy import forgotten, purge
 
 A = "purge.a.zq5@example.com"
 B = "purge.b.zq5@example.com"
@@ -74,7 +75,7 @@ def _sql_purge(sc) -> None:
 def test_a_file_the_purge_did_not_delete_fails_the_check_by_name(lake):
     sc = lake
     client = s3.client(sc.settings)
-    sc.query(f"delete from {{customer_trusted}} where customer_id = '{privacy.customer_id(A)}'")
+    sc.query(f"delete from {{customer_trusted}} where customer_id = '{forgotten.customer_id(A)}'")
     before = _objects(client, _trusted_references(sc))
     _sql_purge(sc)
     purge.check_files(sc.settings, locked=True)        # a purge that worked passes

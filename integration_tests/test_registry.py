@@ -1,6 +1,6 @@
 """The registry of requests to be forgotten, on MinIO: one object
 (lakehouse.REGISTRY_KEY, one JSON line per request) that `stedi forget`
-appends to with a conditional write (privacy.record_request).
+appends to with a conditional write (forgotten.record_request).
 
 - two requests: one object holding both, each once;
 - a lake of the previous version (one object per request, every version of
@@ -19,13 +19,14 @@ from dataclasses import replace
 
 import pytest
 
-from stedi import lakehouse, privacy, s3
+from stedi import lakehouse, s3
+from stedi.privacy import forgotten
 
 KEY = lakehouse.REGISTRY_KEY
 
 
 def _request(name: str) -> dict:
-    return {"customer_id": privacy.customer_id(f"{name}.zq9@example.com"),
+    return {"customer_id": forgotten.customer_id(f"{name}.zq9@example.com"),
             "forgotten_at": "2026-01-01T00:00:00Z", "step_readings": []}
 
 
@@ -59,12 +60,12 @@ def _body(settings, client) -> bytes:
 def test_two_requests_are_two_lines_of_one_object(registry):
     settings, client = registry
     a, b = _request("a"), _request("b")
-    assert privacy.record_request(settings, a) is True
-    assert privacy.record_request(settings, b) is True
-    assert privacy.record_request(settings, a) is False       # recorded already
+    assert forgotten.record_request(settings, a) is True
+    assert forgotten.record_request(settings, b) is True
+    assert forgotten.record_request(settings, a) is False       # recorded already
     assert s3.list_keys(settings, lakehouse.REGISTRY_PREFIX) == [KEY]
     assert _body(settings, client) == _line(a) + _line(b)
-    assert privacy.Screen.from_registry(settings).customers == {
+    assert forgotten.Screen.from_registry(settings).customers == {
         a["customer_id"], b["customer_id"]}
 
 
@@ -79,17 +80,17 @@ def test_per_request_objects_are_read_then_folded_in_and_deleted(registry):
         client.put_object(Bucket=settings.bucket, Key=legacy, Body=body)
     assert len(client.list_object_versions(Bucket=settings.bucket, Prefix=legacy)["Versions"]) == 2
     # before the fold: the screen reads both layouts
-    assert privacy.Screen.from_registry(settings).customers == {
+    assert forgotten.Screen.from_registry(settings).customers == {
         a["customer_id"], old["customer_id"]}
 
-    assert privacy.record_request(settings, b) is True
+    assert forgotten.record_request(settings, b) is True
     assert s3.list_keys(settings, lakehouse.REGISTRY_PREFIX) == [KEY]
     assert _body(settings, client) == _line(a) + _line(old) + _line(b)
     versions = client.list_object_versions(Bucket=settings.bucket, Prefix=legacy)
     assert not versions.get("Versions") and not versions.get("DeleteMarkers"), versions
     # a request that only a legacy object held is not written twice
     client.put_object(Bucket=settings.bucket, Key=legacy, Body=_line(old))
-    assert privacy.record_request(settings, old) is False
+    assert forgotten.record_request(settings, old) is False
     assert _body(settings, client) == _line(a) + _line(old) + _line(b)
     assert s3.list_keys(settings, lakehouse.REGISTRY_PREFIX) == [KEY]
 
@@ -132,7 +133,7 @@ def test_a_request_written_meanwhile_is_never_lost(registry, exists):
         client.put_object(Bucket=settings.bucket, Key=KEY, Body=_line(first))
     # else: the rival creates the object after we found none
     racing = _Rival(client, settings, rival)
-    assert privacy.record_request(settings, ours, client=racing) is True
+    assert forgotten.record_request(settings, ours, client=racing) is True
     assert racing.raced == 1
     expected = ([first] if exists else []) + [rival, ours]
     assert _body(settings, client) == b"".join(map(_line, expected))

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from stedi import load, starter
 from stedi.errors import StackError
+from stedi.landing import load, starter
 
 ROOT = "nd027-Data-Engineering-Data-Lakes-AWS-Exercises-main"
 

@@ -21,7 +21,8 @@ from conftest import assert_every_line_accounted_for, line_accounting
 from recount import recount
 from scenario import drop_lakehouse_schemas
 
-from stedi import dbt_runner, lakehouse, load, s3, synth
+from stedi import dbt_runner, lakehouse, s3
+from stedi.landing import load, synth
 from stedi.settings import Settings
 
 SCALE, SEED = 0.2, 42

@@ -44,9 +44,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt_runner, lakehouse, load, privacy, s3, scanned, synth
+from stedi import build, dbt_runner, lakehouse, s3, scanned
 from stedi import counts as zone_counts
 from stedi.errors import StackError
+from stedi.landing import load, synth
+from stedi.privacy import forgotten
 from stedi.settings import Settings
 from stedi.stack import install
 from stedi.stack.native import Stack
@@ -343,7 +345,7 @@ def write_requests(settings: Settings, count: int, seed: int) -> None:
     s3.client(settings).put_object(
         Bucket=settings.bucket, Key=lakehouse.REGISTRY_KEY,
         Body="".join(json.dumps(r) + "\n" for r in records[:-1]).encode())
-    privacy.record_request(settings, records[-1])
+    forgotten.record_request(settings, records[-1])
 
 
 def clear_requests(settings: Settings) -> None:

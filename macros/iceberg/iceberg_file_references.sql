@@ -9,7 +9,7 @@
     querying-iceberg-table-metadata.html), and prints them as one JSON object;
     `stedi` then lists each table's S3 location with the S3 client of the
     same target and fails on any file the table does not reference
-    (src/stedi/purge.py, check_files).
+    (src/stedi/privacy/purge.py, check_files).
         dbt --quiet run-operation iceberg_file_references --args '{zones: [trusted, curated]}'
     Argument: zones (the purged zones; default trusted and curated).
 #}

@@ -6,7 +6,7 @@
     the person in it, on its own columns: customer_id; email_key by its
     SHA-256 (the email never appears in a statement or a query log); or, for
     Step Trainer readings (no customer column), the reading's hash
-    (privacy.step_reading_id) in the readings attributed to them, read by the
+    (forgotten.step_reading_id) in the readings attributed to them, read by the
     statement itself from what the lake holds: the hashes their request
     recorded in the registry (the `privacy.forgotten_customers` source) and
     those step_trainer_trusted still attributes to them. No reading and no

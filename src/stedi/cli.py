@@ -30,9 +30,10 @@ import json
 import sys
 from pathlib import Path
 
-from stedi import counts, dbt_runner, load, local, lock, starter, synth
+from stedi import counts, dbt_runner, local, lock
 from stedi.errors import StackError
 from stedi.lakehouse import landing_prefix
+from stedi.landing import load, starter, synth
 from stedi.settings import Settings
 from stedi.stack.native import Stack
 
@@ -107,7 +108,7 @@ def cmd_scanned(args) -> int:
 def cmd_purge(args) -> int:
     """Make deletions physical on every trusted/curated Iceberg table."""
     if args.execute:
-        from stedi import purge
+        from stedi.privacy import purge
 
         deleted = purge.purge(_settings(args))
         print(f"[stedi] purged; {len(deleted)} superseded metadata file(s) deleted",
@@ -121,7 +122,7 @@ def cmd_purge(args) -> int:
 
 def cmd_forget(args) -> int:
     """Erase one person (by email) from the landing files and every table."""
-    from stedi import forget
+    from stedi.privacy import forget
 
     settings = _settings(args)
     forget.normalise(args.email)             # a bad email is named before any call

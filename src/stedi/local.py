@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi import build, counts, load, scanned, starter
+from stedi import build, counts, scanned
+from stedi.landing import load, starter
 from stedi.settings import Settings
 from stedi.stack import prereqs
 from stedi.stack.native import Stack

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from stedi.errors import StackError
 from stedi.lakehouse import ENTITIES
-from stedi.load import has_landing_files
+from stedi.landing.load import has_landing_files
 
 STARTER_URL = (
     "https://github.com/udacity/nd027-Data-Engineering-Data-Lakes-AWS-Exercises"

@@ -6,12 +6,12 @@ removed; --execute removes it, in this order:
 
 1. records the request: one line appended to the registry, the one object
    s3://<bucket>/privacy/forgotten_customers/requests.jsonl (a conditional
-   write: privacy.record_request), holding the hash, the time and the hashes
+   write: forgotten.record_request), holding the hash, the time and the hashes
    of the Step Trainer readings attributed to them, nothing else. The typed landing tables
    join it (`is_forgotten_customer`): a line of a forgotten customer delivered
    again is kept only as its file and time, with the reason `forgotten`, so it
    never reaches a trusted table; and `stedi load` screens their lines out of
-   every file it uploads (privacy.Screen), so loading the local landing folder
+   every file it uploads (forgotten.Screen), so loading the local landing folder
    again (`make lakehouse`, `stedi build`) never brings them back. The dry
    run lists the local files that still hold their lines;
 2. rewrites every landing object holding their lines without those lines (the
@@ -53,9 +53,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from stedi import dbt_runner, lakehouse, load, lock, purge, s3
+from stedi import dbt_runner, lakehouse, lock, s3
 from stedi.errors import StackError
-from stedi.privacy import Screen, customer_id, record_request, step_reading_id
+from stedi.landing import load
+from stedi.privacy import purge
+from stedi.privacy.forgotten import Screen, customer_id, record_request, step_reading_id
 from stedi.settings import Settings
 from stedi.stack.trino import TrinoService
 
@@ -169,7 +171,7 @@ def make_plan(settings: Settings, email: str, target: Target | None = None) -> P
     plan.objects = landing_objects(settings, _screen(plan), target.client)
     if target.name == "local":
         # The folder `stedi load` uploads from: left as it is (it is the user's), but
-        # every load screens these lines out with the request (privacy.Screen).
+        # every load screens these lines out with the request (forgotten.Screen).
         screen = _screen(plan)
         for entity, paths in load.landing_files(settings.data_dir, require=False).items():
             for path in paths:

@@ -6,7 +6,7 @@ deleted, changed files are overwritten, nothing is duplicated. A file whose
 content is already there (same SHA-256, kept in the object's metadata) is not
 uploaded again, so its modified time stays and incremental runs skip it.
 Every file uploaded is screened first: the lines of a person who asked to be
-forgotten (`stedi forget`, privacy.Screen) are left out, so a local folder
+forgotten (`stedi forget`, forgotten.Screen) are left out, so a local folder
 that still holds them never brings them back into the lake.
 
     >>> load_landing(Settings.from_env(), Path("../shared/data/stedi"))
@@ -22,7 +22,7 @@ from pathlib import Path
 from stedi import lock, s3
 from stedi.errors import StackError
 from stedi.lakehouse import ENTITIES, landing_prefix
-from stedi.privacy import Screen
+from stedi.privacy.forgotten import Screen
 from stedi.settings import Settings
 
 # Newline-delimited JSON, plain or gzip-compressed (both engines read .gz text).
