@@ -44,7 +44,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from stedi.preflight import call_macro, dbt_session
+from stedi.athena.preflight import call_macro, dbt_session
 
 # Placeholder account values: the renderer needs the profile to render, never
 # an account. Anything the user exported for a real run is ignored here.

@@ -1,4 +1,4 @@
-"""The production build (src/stedi/build.py): no unit tests, and dbt runs only
+"""The production build (src/stedi/build/production.py): no unit tests, and dbt runs only
 when something the build reads changed since the last successful build. A skip
 must never keep data a change would remove: each kind of input is changed once
 and the build must run (and, for a withdrawal, remove the rows)."""
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi import build, scanned
+from stedi.build import production, scanned
 from stedi.errors import StackError
 from stedi.privacy import forgotten
 from stedi.settings import Settings
@@ -28,8 +28,8 @@ def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
     one Step Trainer reading at 5,000."""
     sc = Scenario(stack, name, tmp_path)
     # no build of an earlier session on record (the state dir outlives a session)
-    build.record_path(sc.settings).unlink(missing_ok=True)
-    shutil.rmtree(build.last_good_state(sc.settings), ignore_errors=True)
+    production.record_path(sc.settings).unlink(missing_ok=True)
+    shutil.rmtree(production.last_good_state(sc.settings), ignore_errors=True)
     sc.write("customer", "c1.json", [customer(A, serial="s-1", consent=1_000)])
     sc.write("accelerometer", "a1.json", [reading(A, 5_000)])
     sc.write("step_trainer", "s1.json", [step("s-1", 5_000)])
@@ -44,18 +44,18 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
                    [reading("other@example.com", t) for t in range(20_000)])
     sc.load()
     try:
-        assert build.build(sc.settings, ARGS, full_refresh=True).ran
+        assert production.build(sc.settings, ARGS, full_refresh=True).ran
         # the production build ran no unit test, and every data test
         results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
                              .read_text())["results"]
         kinds = {r["unique_id"].split(".")[0] for r in results}
         assert "unit_test" not in kinds and {"model", "test"} <= kinds
-        written = build.table_snapshots(sc.settings)
+        written = production.table_snapshots(sc.settings)
         assert written is not None
 
         # nothing new: dbt does not run, no table gets a new snapshot
-        assert not build.build(sc.settings, ARGS).ran
-        assert build.table_snapshots(sc.settings) == written
+        assert not production.build(sc.settings, ARGS).ran
+        assert production.table_snapshots(sc.settings) == written
 
         # a new landing file: it runs and the reading arrives, and the typed model
         # reads that file only (a constant "$path" list: the files it does not read
@@ -63,7 +63,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         # twice: 2.0x the big file)
         sc.write("accelerometer", "a2.json", [reading(A, 6_000)])
         sc.load()
-        done = build.build(sc.settings, ARGS)
+        done = production.build(sc.settings, ARGS)
         assert done.ran
         assert sc.count("accelerometer_trusted") == 2
         read = done.read["model accelerometer_landing_typed"][0]
@@ -74,7 +74,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         sc.write("accelerometer", "a1.json", [reading(A, 5_000, x=0.25)])
         (sc.folder / "accelerometer" / "landing" / "a2.json").unlink()
         sc.load()
-        assert build.build(sc.settings, ARGS).ran
+        assert production.build(sc.settings, ARGS).ran
         rows = sc.query("select regexp_extract(source_file, '[^/]+$'), reading_epoch_ms, x "
                         "from {accelerometer_landing_typed} where email_key is not null "
                         "and email = 'daily@example.com'")
@@ -84,25 +84,25 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         # a withdrawal lands: it runs and the customer's rows are gone
         sc.write("customer", "c2.json", [customer(A, serial="s-1", updated=2_000)])
         sc.load()
-        assert build.build(sc.settings, ARGS).ran
+        assert production.build(sc.settings, ARGS).ran
         for model in ("customer_trusted", "accelerometer_trusted", "machine_learning_curated"):
             assert sc.count(model) == 0, model
-        assert not build.build(sc.settings, ARGS).ran
+        assert not production.build(sc.settings, ARGS).ran
 
         # a request to be forgotten (another person's), as `stedi forget` records
         # it: it runs; another one, a line appended to the same object: it runs
         for cid in (secrets.token_hex(32), secrets.token_hex(32)):   # new to the bucket
             forgotten.record_request(sc.settings, {"customer_id": cid,
                                                  "forgotten_at": "2026-01-01T00:00:00Z"})
-            assert build.build(sc.settings, ARGS).ran
+            assert production.build(sc.settings, ARGS).ran
 
         # other dbt arguments (strict consent): it runs
-        assert build.build(sc.settings, ARGS[:1] + [json.dumps(
+        assert production.build(sc.settings, ARGS[:1] + [json.dumps(
             {"expectations_dataset": "none", "strict_consent": True})]).ran
 
         # a table dropped outside the build: it runs and rebuilds it
         sc.trino.query(f"drop table {sc.table('machine_learning_curated')}")
-        assert build.build(sc.settings, ARGS).ran
+        assert production.build(sc.settings, ARGS).ran
         assert sc.count("machine_learning_curated") == 0
     finally:
         sc.drop()
@@ -112,7 +112,7 @@ def _project_copy(tmp_path) -> Path:
     """The dbt project's files (what `stedi build` runs dbt on) in a folder of the test's."""
     project = tmp_path / "project"
     project.mkdir()
-    for name in build.PROJECT_INPUTS:
+    for name in production.PROJECT_INPUTS:
         src = Settings.from_env().project_dir / name
         if src.is_dir():
             shutil.copytree(src, project / name)
@@ -123,16 +123,16 @@ def _project_copy(tmp_path) -> Path:
 
 def test_a_change_to_any_project_file_changes_the_digest(tmp_path):
     tmp_path = _project_copy(tmp_path)
-    before = build.project_digest(tmp_path)
-    assert build.project_digest(tmp_path) == before
+    before = production.project_digest(tmp_path)
+    assert production.project_digest(tmp_path) == before
     model = tmp_path / "models" / "trusted" / "customer_trusted.sql"
     model.write_text(model.read_text() + "\n-- changed\n")
-    assert build.project_digest(tmp_path) != before
+    assert production.project_digest(tmp_path) != before
     (tmp_path / "macros" / "new_macro.sql").write_text("{% macro m() %}1{% endmacro %}")
-    changed = build.project_digest(tmp_path)
+    changed = production.project_digest(tmp_path)
     (tmp_path / "macros" / "new_macro.sql").unlink()
     model.write_text(model.read_text().replace("\n-- changed\n", ""))
-    assert build.project_digest(tmp_path) == before != changed
+    assert production.project_digest(tmp_path) == before != changed
 
 
 def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, tmp_path):
@@ -171,7 +171,7 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
     project = _project_copy(tmp_path)
     sc.settings = replace(sc.settings, project_dir=project)
     try:
-        first = build.build(sc.settings, ARGS)
+        first = production.build(sc.settings, ARGS)
         assert first.ran and first.reason.startswith("no earlier build on record")
         assert sc.query("select x from {machine_learning_curated}") == [[0.5]]
         # it says what it read: Trino's statistics, put to their model by dbt's
@@ -187,15 +187,15 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
         rule = "{{ json_field('doc', 'x', 'double', row='row_doc') }} as x"
         assert rule in model.read_text()
         model.write_text(model.read_text().replace(rule, rule.replace(" as x", " * 2 as x")))
-        done = build.build(sc.settings, ARGS)
+        done = production.build(sc.settings, ARGS)
         assert done.ran and "accelerometer_landing_typed" in done.reason, done.reason
         assert "customer_landing_typed" not in done.reason, done.reason
         assert sc.query("select x from {accelerometer_landing_typed}") == [[1.0]]
         assert sc.query("select x from {machine_learning_curated}") == [[1.0]]
 
         # the code is now the last good build's: the next run is a daily one again
-        assert build.modified_since_last_good_build(
-            sc.settings, build.project_digest(project)) == []
+        assert production.modified_since_last_good_build(
+            sc.settings, production.project_digest(project)) == []
     finally:
         sc.drop()
 
@@ -215,17 +215,17 @@ def test_the_daily_run_names_what_arrived_since_the_last_good_build():
            ["accelerometer/landing/a3.json", '"e3"', 10, "t2"],
            ["customer/landing/c1.json", '"c1"', 10, "t1"],
            ["privacy/forgotten_customers/requests.jsonl", '"r2"', 20, "t2"]]
-    delta = build.landing_delta(settings, before, now)
+    delta = production.landing_delta(settings, before, now)
     assert delta["accelerometer_landing_typed"] == {
         "read": ["s3://b/accelerometer/landing/a1.json", "s3://b/accelerometer/landing/a3.json"],
         "replace": ["s3://b/accelerometer/landing/a1.json", "s3://b/accelerometer/landing/a2.json",
                     "s3://b/accelerometer/landing/a3.json"]}
     assert delta["customer_landing_typed"] == {"read": [], "replace": []}
     assert delta["step_trainer_landing_typed"] == {"read": [], "replace": []}
-    assert build.landing_delta(settings, None, now) is None
+    assert production.landing_delta(settings, None, now) is None
     many = [[f"accelerometer/landing/{i:06}.json", '"e"', 1, "t"] for i in range(5_000)]
-    assert build.landing_delta(settings, [], many) is None
+    assert production.landing_delta(settings, [], many) is None
     # merged into the --vars the build already has (dbt reads one)
-    assert build.with_vars(["build", "--vars", "{expectations_dataset: reference}"],
+    assert production.with_vars(["build", "--vars", "{expectations_dataset: reference}"],
                            {"landing_delta": {}}) == \
         ["build", "--vars", '{"expectations_dataset": "reference", "landing_delta": {}}']

@@ -11,7 +11,8 @@ import time
 
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
-from stedi import counts, dbt_runner, lakehouse
+from stedi import dbt_runner, lakehouse
+from stedi.build import counts
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 

@@ -13,7 +13,8 @@ from conftest import (
     scalar,
 )
 
-from stedi import counts, dbt_runner
+from stedi import dbt_runner
+from stedi.build import counts
 from stedi.errors import StackError
 from stedi.lakehouse import COUNTED, CURATED, TRUSTED
 from stedi.settings import Settings

@@ -288,9 +288,9 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
     (the calls and their order are what is checked, not Athena)."""
     from botocore.stub import Stubber
 
-    from stedi import athena_queries
+    from stedi.athena import queries
 
-    athena = athena_queries.client_for({"region": "eu-west-1"})
+    athena = queries.client_for({"region": "eu-west-1"})
     called = []
     athena.meta.events.register("before-parameter-build.athena",
                                 lambda model, **_: called.append(model.name))
@@ -310,7 +310,7 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
                  for e in executions if e["QueryExecutionId"] != "q-done"]
         stub.add_response("batch_get_query_execution", {"QueryExecutions": ended},
                           {"QueryExecutionIds": ["q-run", "q-queued"]})
-        monkeypatch.setattr(athena_queries, "client_for", lambda _: athena)
+        monkeypatch.setattr(queries, "client_for", lambda _: athena)
         monkeypatch.setattr(lock, "LEASE", 1.0)
         s3.client(lake).put_object(Bucket=lake.bucket, Key=lock.key(lake), Body=json.dumps(
             {"holder": "killed", "athena": {"workgroup": "stedi-writers",
@@ -330,7 +330,7 @@ def test_a_dead_athena_holders_queries_end_before_the_takeover(lake, monkeypatch
 def test_athena_refusing_the_takeover_is_a_clear_error(monkeypatch):
     """Without credentials (or the actions), the dead holder's queries cannot be
     ended: the lock is not taken over, and the error names the workgroup."""
-    from stedi import athena_queries
+    from stedi.athena import queries
 
     for name in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(name)
@@ -338,4 +338,4 @@ def test_athena_refusing_the_takeover_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     with pytest.raises(StackError, match="workgroup stedi-writers .* not taken over"):
-        athena_queries.end_all({"workgroup": "stedi-writers", "region": "eu-west-1"})
+        queries.end_all({"workgroup": "stedi-writers", "region": "eu-west-1"})

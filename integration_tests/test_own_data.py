@@ -20,7 +20,8 @@ import pytest
 from conftest import REPO_ROOT, STEDI
 from scenario import drop_lakehouse_schemas
 
-from stedi import counts, s3
+from stedi import s3
+from stedi.build import counts
 
 BUCKET = "stedi-own-data-test"
 SCHEMA = "stedi_own_data_test"

@@ -11,7 +11,7 @@ import subprocess
 from conftest import REPO_ROOT, STEDI
 
 from stedi import s3
-from stedi.preflight import ATHENA_VARIABLES, SCRATCH_PREFIX
+from stedi.athena.preflight import ATHENA_VARIABLES, SCRATCH_PREFIX
 
 
 def _schemas(trino) -> set[str]:
@@ -68,7 +68,7 @@ def test_a_failed_purge_check_is_reported_with_its_finding():
     only 'Compilation Error': the pre-flight prints the finding itself."""
     from dbt_common.exceptions import CompilationError
 
-    from stedi.preflight import _message
+    from stedi.athena.preflight import _message
 
     error = CompilationError("purge of t did not finish: 2 snapshots left, expected 1")
     assert "2 snapshots left" in _message(error)
@@ -84,7 +84,7 @@ import agate
 from dbt.adapters.contracts.connection import AdapterResponse
 sys.path.insert(0, "integration_tests")
 from athena_render import OFFLINE_ENV, PREFLIGHT_ARGS
-from stedi.preflight import _run_step, call_macro, dbt_session
+from stedi.athena.preflight import _run_step, call_macro, dbt_session
 
 after = sys.argv[1]
 with dbt_session(__import__("pathlib").Path("."), "athena", OFFLINE_ENV) as session:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import REFERENCE_COUNTS
 
-from stedi import lakehouse, report
+from stedi import lakehouse
+from stedi.build import report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # A report gathered from a real build of the reference data (Trino's counts and

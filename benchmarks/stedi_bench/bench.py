@@ -44,8 +44,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stedi import build, dbt_runner, lakehouse, s3, scanned
-from stedi import counts as zone_counts
+from stedi import dbt_runner, lakehouse, s3
+from stedi.build import counts as zone_counts
+from stedi.build import production, scanned
 from stedi.errors import StackError
 from stedi.landing import load, synth
 from stedi.privacy import forgotten
@@ -258,12 +259,12 @@ def _bench_settings(settings: Settings) -> Settings:
 def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path,
               delta: dict | None = None) -> dict:
     """delta: the landing files new since the last build, as `stedi build`
-    passes them (build.landing_delta)."""
+    passes them (production.landing_delta)."""
     bench = _bench_settings(settings)
     # the production build (no unit tests), every data test
-    args = build.dbt_build_args(DBT_ARGS, full_refresh=full_refresh)
+    args = production.dbt_build_args(DBT_ARGS, full_refresh=full_refresh)
     if delta is not None:
-        args = build.with_vars(args, {"landing_delta": delta})
+        args = production.with_vars(args, {"landing_delta": delta})
     trino = TrinoService(settings)
     load_before = _loadavg()
     since = time.time()
@@ -433,11 +434,11 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         for part, size in (("delta", scale * 0.01), ("fixed", FIXED_DELTA_SCALE)):
             delta = synth_dir(settings, size, seed, part=part)
             loaded.append(delta)
-            before = build.input_objects(bench)
+            before = production.input_objects(bench)
             load.load_landing(bench, _combined(loaded, work / "with-delta"))
             _log(f"N={scale:g}: +{part} landing data (scale {size:g}); dbt build (no --full-refresh)")
             run = dbt_build(settings, full_refresh=False, log_file=log_file,
-                            delta=build.landing_delta(bench, before, build.input_objects(bench)))
+                            delta=production.landing_delta(bench, before, production.input_objects(bench)))
             _log(f"  {run['wall_s']:.1f}s (load {run['loadavg_before']})")
             delta_expected = _expected(delta)
             run["added_scale"] = size
@@ -452,13 +453,13 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
         # landing file is new (target: at most half a full build).
         _log(f"N={scale:g}: dbt build with no new landing data")
         idle = dbt_build(settings, full_refresh=False, log_file=log_file,
-                         delta=build.landing_delta(bench, build.input_objects(bench),
-                                                   build.input_objects(bench)))
+                         delta=production.landing_delta(bench, production.input_objects(bench),
+                                                   production.input_objects(bench)))
         _log(f"  {idle['wall_s']:.1f}s (load {idle['loadavg_before']})")
         # ... and as `stedi build` runs it: nothing it reads changed, no dbt run
-        build.remember(bench, build.dbt_build_args(DBT_ARGS))
+        production.remember(bench, production.dbt_build_args(DBT_ARGS))
         start = time.monotonic()
-        skipped = build.build(bench, DBT_ARGS)
+        skipped = production.build(bench, DBT_ARGS)
         idle["skipped_build_s"] = time.monotonic() - start
         if skipped.ran:
             mismatches.append(f"N={scale:g}: stedi build ran with nothing new ({skipped.reason})")

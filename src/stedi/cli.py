@@ -30,7 +30,8 @@ import json
 import sys
 from pathlib import Path
 
-from stedi import counts, dbt_runner, local, lock
+from stedi import dbt_runner, lock
+from stedi.build import counts, local
 from stedi.errors import StackError
 from stedi.lakehouse import landing_prefix
 from stedi.landing import load, starter, synth
@@ -99,7 +100,7 @@ def cmd_counts(args) -> int:
 
 def cmd_scanned(args) -> int:
     """What a dbt run on Athena scanned (dbt-athena's run_results.json), priced."""
-    from stedi import scanned
+    from stedi.build import scanned
 
     print(scanned.summary(scanned.from_run_results(Path(args.run_results))))
     return 0
@@ -151,7 +152,7 @@ def _forget(settings, args, forget, target) -> int:
 
 
 def cmd_report(args) -> int:
-    from stedi import report
+    from stedi.build import report
 
     settings = _settings(args)
     path = report.write_report(
@@ -190,7 +191,7 @@ def cmd_bench(args) -> int:
 
 def cmd_athena_check(args) -> int:
     """Pre-flight: each engine feature the project relies on, on the real engine."""
-    from stedi import preflight
+    from stedi.athena import preflight
     from stedi.settings import project_dir
 
     settings = _settings(args)

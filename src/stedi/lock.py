@@ -39,7 +39,7 @@ What keeps two writers out:
 - on Athena, a client killed mid-query leaves its query running server-side. A
   lock held for Athena records its workgroup; the waiter that takes over a dead
   holder's lock first stops every query still queued or running in that
-  workgroup (StopQueryExecution) and waits until each has ended (athena_queries).
+  workgroup (StopQueryExecution) and waits until each has ended (stedi.athena.queries).
 
     >>> with hold(settings, "stedi build"):
     ...     run_the_build()
@@ -63,7 +63,8 @@ from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
 
-from stedi import athena_queries, s3
+from stedi import s3
+from stedi.athena import queries
 from stedi.errors import StackError
 from stedi.settings import Settings
 
@@ -161,7 +162,7 @@ def _try_take(lease: Lease, settings: Settings, seen: _Seen) -> bool:
         if now - seen.since < max(LEASE, float(record.get("lease_seconds") or 0)):
             return False
         if isinstance(record.get("athena"), dict):
-            athena_queries.end_all(record["athena"])
+            queries.end_all(record["athena"])
         condition = {"IfMatch": etag}          # take over the dead holder's lease
     try:
         lease.put(**condition)

@@ -3,7 +3,7 @@
     >>> print(build_local(Settings.from_env(), expect="reference"))
 
 Starter data when the landing folder holds no landing file, the local stack up,
-the folder loaded, `stedi build` (build.py: skipped when nothing
+the folder loaded, `stedi build` (production.py: skipped when nothing
 changed), then the row counts per zone.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi import build, counts, scanned
+from stedi.build import counts, production, scanned
 from stedi.landing import load, starter
 from stedi.settings import Settings
 from stedi.stack import prereqs
@@ -34,7 +34,7 @@ def build_local(settings: Settings, *, expect: str | None = None, full_refresh: 
     load.load_landing(settings, settings.data_dir)
     start = time.monotonic()
     dbt_args = ["--vars", f"{{expectations_dataset: {expect}}}"] if expect else []
-    done = build.build(settings, dbt_args, full_refresh=full_refresh, always=always,
+    done = production.build(settings, dbt_args, full_refresh=full_refresh, always=always,
                        unit_tests=unit_tests)
     verb = "dbt build took" if done.ran else f"dbt build skipped ({done.reason}) in"
     print(f"\n[stedi] {verb} {time.monotonic() - start:.1f}s\n", file=sys.stderr)
