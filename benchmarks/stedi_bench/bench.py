@@ -457,7 +457,7 @@ def bench_scale(settings: Settings, scale: float, *, repeats: int, ref_repeats: 
                                                    production.input_objects(bench)))
         _log(f"  {idle['wall_s']:.1f}s (load {idle['loadavg_before']})")
         # ... and as `stedi build` runs it: nothing it reads changed, no dbt run
-        production.remember(bench, production.dbt_build_args(DBT_ARGS))
+        production.remember(bench, production.inputs(bench, production.dbt_build_args(DBT_ARGS)))
         start = time.monotonic()
         skipped = production.build(bench, DBT_ARGS)
         idle["skipped_build_s"] = time.monotonic() - start

@@ -190,30 +190,32 @@ def table_snapshots(settings: Settings) -> dict[str, int] | None:
     return rows if all(rows.get(r.name) is not None for r in WRITTEN) else None
 
 
-def inputs(settings: Settings, dbt_args: list[str], objects: list | None = None) -> dict:
-    """Everything a build depends on but the tables it writes (objects: the
-    input objects as listed before the build read them; default: now)."""
+def inputs(settings: Settings, dbt_args: list[str], objects: list | None = None,
+           digest: str | None = None) -> dict:
+    """Everything a build depends on but the tables it writes. objects: the
+    input objects (input_objects), digest: the project's (project_digest), as
+    the build read them before it ran; default: read now."""
     return {
         "dbt_args": list(dbt_args),
         "bucket": settings.bucket,
         "schema": settings.dbt_schema,
         "env": {name: os.environ.get(name) for name in PROJECT_ENV},
-        "project": project_digest(settings.project_dir),
+        "project": project_digest(settings.project_dir) if digest is None else digest,
         "objects": input_objects(settings) if objects is None else objects,
     }
 
 
-def remember(settings: Settings, dbt_args: list[str], objects: list | None = None) -> None:
-    """Record the inputs and the tables' snapshots after a successful build
-    (objects: as listed before it ran, so a file that arrived during the run is
-    new to the next one)."""
+def remember(settings: Settings, current: dict) -> None:
+    """Record the inputs (`inputs()` as read before the build ran, so a file
+    that arrived during the run is new to the next one) and the tables'
+    snapshots after a successful build."""
     snapshots = table_snapshots(settings)
     if snapshots is None:
         return  # nothing to compare against next time: the next build runs
     path = record_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "inputs": inputs(settings, dbt_args, objects), "snapshots": snapshots}
+              "inputs": current, "snapshots": snapshots}
     path.write_text(json.dumps(record, indent=1))
 
 
@@ -225,13 +227,13 @@ def last_record(settings: Settings) -> dict | None:
         return None
 
 
-def unchanged_since(settings: Settings, dbt_args: list[str]) -> str | None:
-    """The time of the last successful build when nothing it read changed since;
-    None when the build must run."""
-    record = last_record(settings)
+def unchanged_since(settings: Settings, record: dict | None, current: dict) -> str | None:
+    """The time of the last successful build (`record`: last_record()) when
+    nothing it read changed since (`current`: inputs() now); None when the
+    build must run."""
     if record is None:
         return None
-    if record.get("inputs") != json.loads(json.dumps(inputs(settings, dbt_args))):
+    if record.get("inputs") != json.loads(json.dumps(current)):
         return None
     if record.get("snapshots") != table_snapshots(settings):
         return None
@@ -255,18 +257,20 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
     # a full refresh leaves the tables as an incremental build would: one record
     key = dbt_build_args(dbt_args, unit_tests=unit_tests)
     with lock.hold(settings, "stedi build"):   # no purge or erasure overlaps it
+        # what this run reads: its objects listed once, the project hashed once
+        digest = project_digest(settings.project_dir)
+        current = inputs(settings, key, input_objects(settings), digest)
+        record = last_record(settings)
         if not (full_refresh or always):
-            since = unchanged_since(settings, key)
+            since = unchanged_since(settings, record, current)
             if since is not None:
                 return Build(False, f"unchanged since the build of {since}")
-        before = (last_record(settings) or {}).get("inputs", {}).get("objects")
-        objects = input_objects(settings)      # what this run reads
-        delta = landing_delta(settings, before, objects)
+        before = (record or {}).get("inputs", {}).get("objects")
+        delta = landing_delta(settings, before, current["objects"])
         if delta is not None and not full_refresh:
             args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
         started = time.time()
-        digest = project_digest(settings.project_dir)
         modified = [] if full_refresh else modified_since_last_good_build(settings, digest)
         if modified is None:                   # no build to compare with: all in full
             args = dbt_build_args(dbt_args, full_refresh=True, unit_tests=unit_tests)
@@ -277,7 +281,7 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
             args = [*args, "--full-refresh", "--select", "state:modified+", *state]
         dbt_runner.run_dbt(args, settings, log=log)
         _remember_state(settings, digest)
-        remember(settings, key, objects)
+        remember(settings, current)
     try:
         read = scanned.from_trino(settings, started)
     except (OSError, ValueError, KeyError):
