@@ -223,22 +223,17 @@ def _seconds(duration: str) -> float:
 def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
     """Peak memory (Trino's accounting), CPU and bytes read from storage
     (physicalInputDataSize, summed) of the queries since `since` (epoch s) on
-    the lakehouse with schema prefix `schema`: overall and per model."""
-    req = urllib.request.Request(f"{settings.trino_url}/v1/query",
-                                 headers={"X-Trino-User": "stedi"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        queries = json.load(resp)
+    the lakehouse with schema prefix `schema`: overall and per model (the
+    queries and the bytes they read as `stedi build` reports them: stedi.build.scanned)."""
+    queries = scanned.trino_queries(settings, since, schema)
+    read = float(sum(b for b, _ in scanned.read_per_node(queries).values()))
     per_model: dict[str, dict] = {}
-    peak, cpu, read = 0.0, 0.0, 0.0
+    peak, cpu = 0.0, 0.0
     for q in queries:
-        created = datetime.fromisoformat(q["queryStats"]["createTime"])
-        if created.timestamp() < since or schema not in q.get("query", ""):
-            continue
         stats = q["queryStats"]
         mem = scanned.size_bytes(stats.get("peakTotalMemoryReservation", "0B"))
         peak = max(peak, mem)
         cpu += _seconds(stats.get("totalCpuTime", "0s"))
-        read += scanned.size_bytes(stats.get("physicalInputDataSize", "0B"))
         match = re.search(rf'create (?:or replace )?table "iceberg"\."{schema}_\w+"\."(\w+)"',
                           q["query"])
         if match:

@@ -46,23 +46,34 @@ def node_of(query_text: str) -> str:
     return f"{match.group('kind')} {match.group('name')}" if match else "other"
 
 
-def from_trino(settings: Settings, since: float, schema: str | None = None) -> dict:
-    """{node: [bytes read, queries]} of the queries Trino ran since `since`
-    (epoch s) on the lakehouse whose schema prefix is `schema`."""
+def trino_queries(settings: Settings, since: float, schema: str | None = None) -> list[dict]:
+    """The queries Trino ran since `since` (epoch s) on the lakehouse whose
+    schema prefix is `schema`, as its REST API /v1/query gives them (the bench
+    reads their memory and CPU too)."""
     schema = schema or settings.dbt_schema
     req = urllib.request.Request(f"{settings.trino_url}/v1/query",
                                  headers={"X-Trino-User": "stedi"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         queries = json.load(resp)
+    return [q for q in queries
+            if datetime.fromisoformat(q["queryStats"]["createTime"]).timestamp() >= since
+            and schema in q.get("query", "")]
+
+
+def read_per_node(queries: list[dict]) -> dict:
+    """{node: [bytes read, queries]} of Trino's queries (trino_queries)."""
     read: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for q in queries:
-        created = datetime.fromisoformat(q["queryStats"]["createTime"]).timestamp()
-        if created < since or schema not in q.get("query", ""):
-            continue
         entry = read[node_of(q["query"])]
         entry[0] += size_bytes(q["queryStats"].get("physicalInputDataSize", "0B"))
         entry[1] += 1
     return dict(read)
+
+
+def from_trino(settings: Settings, since: float, schema: str | None = None) -> dict:
+    """{node: [bytes read, queries]} of the queries Trino ran since `since`
+    (epoch s) on the lakehouse whose schema prefix is `schema`."""
+    return read_per_node(trino_queries(settings, since, schema))
 
 
 def from_run_results(path: Path) -> dict:
