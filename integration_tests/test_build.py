@@ -1,4 +1,4 @@
-"""The production build (src/stedi/build/production.py): no unit tests, and dbt runs only
+"""The production build (src/stedi/pipeline/production.py): no unit tests, and dbt runs only
 when something the build reads changed since the last successful build. A skip
 must never keep data a change would remove: each kind of input is changed once
 and the build must run (and, for a withdrawal, remove the rows)."""
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from scenario import Scenario, customer, reading, step
 
-from stedi.build import production, scanned
 from stedi.errors import StackError
+from stedi.pipeline import production, scanned
 from stedi.privacy import forgotten
 from stedi.settings import Settings
 

@@ -22,7 +22,7 @@ import pytest
 from conftest import REFERENCE_COUNTS, REPO_ROOT, STEDI
 from dockerhost import DockerHost
 
-from stedi.build import counts
+from stedi.pipeline import counts
 from stedi.stack import compose
 from stedi.stack.trino import TrinoService
 

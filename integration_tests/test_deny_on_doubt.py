@@ -154,7 +154,7 @@ def test_every_line_is_still_accounted_for(doubt):
 
 
 def test_report_counts_held_out_customers_by_reason_never_emails(doubt, tmp_path):
-    from stedi.build import report
+    from stedi.pipeline import report
 
     doubt.build()  # target/ holds this lakehouse's artifacts
     path = report.write_report(doubt.trino, output=tmp_path / "report.html")

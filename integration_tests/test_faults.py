@@ -12,7 +12,7 @@ import time
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
 from stedi import dbt_runner, lakehouse
-from stedi.build import counts
+from stedi.pipeline import counts
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 

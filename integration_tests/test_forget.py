@@ -372,7 +372,7 @@ def test_a_redelivered_old_file_does_not_bring_them_back(forgetting):
 
 
 def test_report_counts_the_forgotten_never_their_email(forgetting, tmp_path):
-    from stedi.build import report
+    from stedi.pipeline import report
 
     sc, _ = forgetting
     sc.build()  # target/ holds this lakehouse's artifacts

@@ -14,9 +14,9 @@ from conftest import (
 )
 
 from stedi import dbt_runner
-from stedi.build import counts
 from stedi.errors import StackError
 from stedi.lakehouse import COUNTED, CURATED, TRUSTED
+from stedi.pipeline import counts
 from stedi.settings import Settings
 
 QUALIFIED = {r.name: r.qualified(Settings.from_env().dbt_schema) for r in COUNTED}

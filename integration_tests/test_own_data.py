@@ -21,7 +21,7 @@ from conftest import REPO_ROOT, STEDI
 from scenario import drop_lakehouse_schemas
 
 from stedi import s3
-from stedi.build import counts
+from stedi.pipeline import counts
 
 BUCKET = "stedi-own-data-test"
 SCHEMA = "stedi_own_data_test"

@@ -14,7 +14,7 @@ import pytest
 from conftest import REFERENCE_COUNTS
 
 from stedi import lakehouse
-from stedi.build import report
+from stedi.pipeline import report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # A report gathered from a real build of the reference data (Trino's counts and

@@ -1,4 +1,4 @@
-"""What a run read (src/stedi/build/scanned.py): dbt-athena's run_results.json and
+"""What a run read (src/stedi/pipeline/scanned.py): dbt-athena's run_results.json and
 Trino's query texts put to their dbt node, summed per model, priced as Athena
 bills (USD per TB, rounded up to the MB, 10 MB minimum per query)."""
 
@@ -9,7 +9,7 @@ import subprocess
 
 from conftest import STEDI
 
-from stedi.build import scanned
+from stedi.pipeline import scanned
 
 
 def _run_results(tmp_path, scans: dict) -> str:

@@ -45,10 +45,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi import dbt_runner, lakehouse, s3
-from stedi.build import counts as zone_counts
-from stedi.build import production, scanned
 from stedi.errors import StackError
 from stedi.landing import load, synth
+from stedi.pipeline import counts as zone_counts
+from stedi.pipeline import production, scanned
 from stedi.privacy import forgotten
 from stedi.settings import Settings
 from stedi.stack import install
@@ -224,7 +224,7 @@ def trino_query_stats(settings: Settings, since: float, schema: str) -> dict:
     """Peak memory (Trino's accounting), CPU and bytes read from storage
     (physicalInputDataSize, summed) of the queries since `since` (epoch s) on
     the lakehouse with schema prefix `schema`: overall and per model (the
-    queries and the bytes they read as `stedi build` reports them: stedi.build.scanned)."""
+    queries and the bytes they read as `stedi build` reports them: stedi.pipeline.scanned)."""
     queries = scanned.trino_queries(settings, since, schema)
     read = float(sum(b for b, _ in scanned.read_per_node(queries).values()))
     per_model: dict[str, dict] = {}

@@ -31,10 +31,10 @@ import sys
 from pathlib import Path
 
 from stedi import dbt_runner, lock
-from stedi.build import counts, local
 from stedi.errors import StackError
 from stedi.lakehouse import landing_prefix
 from stedi.landing import load, starter, synth
+from stedi.pipeline import counts, local
 from stedi.settings import Settings
 from stedi.stack.native import Stack
 
@@ -100,7 +100,7 @@ def cmd_counts(args) -> int:
 
 def cmd_scanned(args) -> int:
     """What a dbt run on Athena scanned (dbt-athena's run_results.json), priced."""
-    from stedi.build import scanned
+    from stedi.pipeline import scanned
 
     print(scanned.summary(scanned.from_run_results(Path(args.run_results))))
     return 0
@@ -152,7 +152,7 @@ def _forget(settings, args, forget, target) -> int:
 
 
 def cmd_report(args) -> int:
-    from stedi.build import report
+    from stedi.pipeline import report
 
     settings = _settings(args)
     path = report.write_report(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 import time
 
-from stedi.build import counts, production, scanned
 from stedi.landing import load, starter
+from stedi.pipeline import counts, production, scanned
 from stedi.settings import Settings
 from stedi.stack import prereqs
 from stedi.stack.native import Stack

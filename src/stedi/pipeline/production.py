@@ -53,7 +53,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stedi import dbt_runner, lakehouse, lock, s3
-from stedi.build import scanned
+from stedi.pipeline import scanned
 from stedi.settings import Settings
 from stedi.stack.trino import TrinoService
 
@@ -79,7 +79,7 @@ DELTA_MAX_CHARS = 100_000
 class Build:
     ran: bool
     reason: str
-    # {dbt node: [bytes read, queries]} (stedi.build.scanned), None when Trino's
+    # {dbt node: [bytes read, queries]} (stedi.pipeline.scanned), None when Trino's
     # statistics could not be read
     read: dict | None = None
 

@@ -1,3 +1,0 @@
-"""The build and what it yields: the production `dbt build`, skipped when
-nothing changed (production.py), the whole local flow (local.py), row counts,
-bytes scanned and the HTML report."""
