@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from scenario import Scenario, customer, reading, step
+from scenario import SCENARIO_VARS, Scenario, customer, reading, step
 
 from stedi.errors import StackError
 from stedi.pipeline import production, scanned
@@ -20,7 +20,7 @@ from stedi.privacy import forgotten
 from stedi.settings import Settings
 
 A = "daily@example.com"
-ARGS = ["--vars", json.dumps({"expectations_dataset": "none"})]
+ARGS = ["--vars", json.dumps(SCENARIO_VARS)]
 
 
 def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
@@ -98,7 +98,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
 
         # other dbt arguments (strict consent): it runs
         assert production.build(sc.settings, ARGS[:1] + [json.dumps(
-            {"expectations_dataset": "none", "strict_consent": True})]).ran
+            {**SCENARIO_VARS, "strict_consent": True})]).ran
 
         # a table dropped outside the build: it runs and rebuilds it
         sc.trino.query(f"drop table {sc.table('machine_learning_curated')}")

@@ -70,7 +70,7 @@ def synth_built(stack, synth_settings, synth_data):
     try:
         dbt_runner.run_dbt(
             ["build", "--full-refresh", "--vars",
-             f"{{expectations_dataset: none, landing_bucket: {BUCKET}}}"],
+             f"{{expectations_dataset: none, persist_docs: false, landing_bucket: {BUCKET}}}"],
             synth_settings,
         )
         yield stack, expected, reference_before
