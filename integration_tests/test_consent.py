@@ -59,13 +59,6 @@ def consent(stack, tmp_path):
     sc.drop()
 
 
-def test_default_mode_keeps_readings_from_before_the_consent_date(consent):
-    consent.build("--full-refresh")
-    assert consent.count("accelerometer_trusted") == 3
-    assert consent.count("step_trainer_trusted") == 3
-    assert consent.count("machine_learning_curated") == 3
-
-
 def test_strict_mode_keeps_only_readings_at_or_after_consent(consent):
     consent.build("--full-refresh", variables={"strict_consent": True})
     assert consent.count("accelerometer_trusted") == 2
@@ -80,6 +73,10 @@ def test_strict_mode_keeps_only_readings_at_or_after_consent(consent):
 
 def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(consent):
     consent.build("--full-refresh")
+    # default mode keeps readings from before the consent date (A's at 1000)
+    assert consent.count("accelerometer_trusted") == 3
+    assert consent.count("step_trainer_trusted") == 3
+    assert consent.count("machine_learning_curated") == 3
     a = _customer_id(consent, A)
     for model in PROTECTED:
         assert consent.count(model, f"customer_id = '{a}'") >= 1, model
@@ -165,101 +162,81 @@ def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
     assert dict(reasons) == {"no_research_consent": 2}
 
 
-@pytest.fixture()
-def shared_serial(stack, tmp_path):
-    sc = Scenario(stack, "shared_serial", tmp_path)
-    sc.write("customer", "customer-1.json", [customer(A, serial="s-x", consent=5_000)])
-    sc.write("accelerometer", "accel-1.json", [reading(A, 6_000), reading(A, 8_000)])
-    sc.write("step_trainer", "step-1.json",
-             [step("s-x", 6_000), step("s-x", 7_000), step("s-x", 8_000)])
-    sc.load()
-    yield sc
-    sc.drop()
+# Three stories of later deliveries, as disjoint customers of one landing set
+# (own emails, serials and times), built with strict consent (none of their
+# readings is before its consent but C's first): one full refresh, two
+# incremental runs, then a full refresh that must agree with them.
+#   S: serial s-x is A's; B arrives owning it too (a phone reading at 6000,
+#      not 8000), then withdraws. A reading that fits two consenting customers
+#      belongs to neither (the fulfilment site reused serial numbers).
+#   M: moves from serial s-m to s-n (same consent).
+#   C: consent moves later (1000 -> 5000): the reading at 2000 leaves.
+SA, SB = "serial.a@example.com", "serial.b@example.com"
+M, C = "moved@example.com", "redated@example.com"
+STRICT = {"strict_consent": True}
 
 
-def _step_owners(sc):
-    return sorted(sc.query("select customer_id, sensor_reading_epoch_ms"
-                           " from {step_trainer_trusted}"))
+def _of(sc, email) -> str:
+    return f"customer_id = '{_customer_id(sc, email)}'"
 
 
-def test_incremental_runs_follow_a_serial_gaining_and_losing_a_second_owner(shared_serial):
-    """The fulfilment site reused serial numbers: a Step Trainer reading that
-    fits two consenting customers belongs to neither. Incremental runs must
-    take it away when a second owner arrives and give it back when that owner
-    withdraws, exactly as a full refresh would."""
-    sc = shared_serial
-    a = _customer_id(sc, A)
-    sc.build("--full-refresh")
-    assert _step_owners(sc) == [[a, 6_000], [a, 8_000]]
-    assert sc.count("machine_learning_curated") == 2
-
-    # B consents, owns the same serial and has a phone reading at 6000 (not 8000).
-    sc.write("customer", "customer-2.json", [customer(B, serial="s-x", consent=5_000)])
-    sc.write("accelerometer", "accel-2.json", [reading(B, 6_000)])
-    sc.load()
-    sc.build()
-    assert _step_owners(sc) == [[a, 8_000]]
-    assert sc.count("machine_learning_curated") == 1
-
-    # B withdraws: the reading is A's again.
-    sc.write("customer", "customer-3.json",
-             [customer(B, serial="s-x", updated=9_000, consent=None)])
-    sc.load()
-    sc.build()
-    incremental = _step_owners(sc)
-    assert incremental == [[a, 6_000], [a, 8_000]]
-    assert sc.count("machine_learning_curated") == 2
-    sc.build("--full-refresh")
-    assert _step_owners(sc) == incremental
+def _stories(sc) -> dict:
+    """What each story's customers hold in trusted and curated."""
+    return {
+        "s_steps": sc.query("select sensor_reading_epoch_ms from {step_trainer_trusted}"
+                            f" where {_of(sc, SA)} order by 1"),
+        "s_others": sc.count("step_trainer_trusted", f"serial_number = 's-x' and not {_of(sc, SA)}"),
+        "s_curated": sc.count("machine_learning_curated", "serial_number = 's-x'"),
+        "m_serials": sc.query(f"select serial_number from {{step_trainer_trusted}} where {_of(sc, M)}"),
+        "m_curated": sc.query("select serial_number from {machine_learning_curated}"
+                              f" where {_of(sc, M)}"),
+        "c_kept": sc.query("select reading_epoch_ms, consent_version from {accelerometer_trusted}"
+                           f" where {_of(sc, C)}"),
+        "c_curated": sc.count("machine_learning_curated", _of(sc, C)),
+    }
 
 
-def test_incremental_runs_follow_a_customer_moving_to_another_serial(stack, tmp_path):
-    """A customer's newer record names another serial number (same consent):
-    readings of the old serial are no longer theirs, readings of the new one
-    are, in the incremental run as in a full refresh."""
-    sc = Scenario(stack, "moved_serial", tmp_path)
-    sc.write("customer", "customer-1.json", [customer(A, serial="s-x", consent=5_000)])
-    sc.write("accelerometer", "accel-1.json", [reading(A, 6_000)])
-    sc.write("step_trainer", "step-1.json", [step("s-x", 6_000), step("s-y", 6_000)])
+def test_incremental_runs_follow_later_deliveries_as_a_full_refresh_does(stack, tmp_path):
+    sc = Scenario(stack, "later_deliveries", tmp_path)
+    sc.write("customer", "customer-1.json", [
+        customer(SA, serial="s-x", consent=5_000), customer(M, serial="s-m", consent=5_000),
+        customer(C, serial="s-c", consent=1_000)])
+    sc.write("accelerometer", "accel-1.json", [
+        reading(SA, 6_000), reading(SA, 8_000), reading(M, 26_000),
+        reading(C, 2_000), reading(C, 36_000)])
+    sc.write("step_trainer", "step-1.json", [
+        step("s-x", 6_000), step("s-x", 7_000), step("s-x", 8_000),
+        step("s-m", 26_000), step("s-n", 26_000), step("s-c", 2_000), step("s-c", 36_000)])
     sc.load()
     try:
-        sc.build("--full-refresh")
-        assert sc.query("select serial_number from {step_trainer_trusted}") == [["s-x"]]
-        sc.write("customer", "customer-2.json",
-                 [customer(A, serial="s-y", updated=9_000, consent=5_000)])
-        sc.load()
-        sc.build()
-        incremental = sc.query("select serial_number from {step_trainer_trusted}")
-        assert incremental == [["s-y"]]
-        assert sc.query("select serial_number from {machine_learning_curated}") == [["s-y"]]
-        sc.build("--full-refresh")
-        assert sc.query("select serial_number from {step_trainer_trusted}") == incremental
-    finally:
-        sc.drop()
+        sc.build("--full-refresh", variables=STRICT)
+        assert _stories(sc) == {
+            "s_steps": [[6_000], [8_000]], "s_others": 0, "s_curated": 2,
+            "m_serials": [["s-m"]], "m_curated": [["s-m"]],
+            "c_kept": [[2_000, 1_000], [36_000, 1_000]], "c_curated": 2}
 
-
-def test_a_re_dated_consent_is_followed_by_the_next_build(stack, tmp_path):
-    """A newer record moves A's research consent later: with strict consent, the
-    readings taken before the new date leave every table in the next
-    (incremental) build, exactly as in a full refresh."""
-    strict = {"strict_consent": True}
-    sc = Scenario(stack, "redated_consent", tmp_path)
-    sc.write("customer", "customer-1.json", [customer(A, serial="s-a", consent=1_000)])
-    sc.write("accelerometer", "accel-1.json", [reading(A, 2_000), reading(A, 6_000)])
-    sc.write("step_trainer", "step-1.json", [step("s-a", 2_000), step("s-a", 6_000)])
-    sc.load()
-    kept = "select reading_epoch_ms, consent_version from {accelerometer_trusted}"
-    try:
-        sc.build("--full-refresh", variables=strict)
-        assert sc.count("accelerometer_trusted") == sc.count("machine_learning_curated") == 2
-        sc.write("customer", "customer-2.json",
-                 [customer(A, serial="s-a", updated=9_000, consent=5_000)])
+        # B arrives on s-x; M moves to s-n; C's consent is re-dated to 5000.
+        sc.write("customer", "customer-2.json", [
+            customer(SB, serial="s-x", consent=5_000),
+            customer(M, serial="s-n", updated=9_000, consent=5_000),
+            customer(C, serial="s-c", updated=9_000, consent=5_000)])
+        sc.write("accelerometer", "accel-2.json", [reading(SB, 6_000)])
         sc.load()
-        sc.build(variables=strict)
-        incremental = sc.query(kept)
-        assert incremental == [[6_000, 5_000]]
-        assert sc.count("machine_learning_curated") == 1
-        sc.build("--full-refresh", variables=strict)
-        assert sc.query(kept) == incremental
+        sc.build(variables=STRICT)
+        second = {"s_steps": [[8_000]], "s_others": 0, "s_curated": 1,
+                  "m_serials": [["s-n"]], "m_curated": [["s-n"]],
+                  "c_kept": [[36_000, 5_000]], "c_curated": 1}
+        assert _stories(sc) == second
+
+        # B withdraws: the reading at 6000 is A's again.
+        sc.write("customer", "customer-3.json",
+                 [customer(SB, serial="s-x", updated=9_000, consent=None)])
+        sc.load()
+        sc.build(variables=STRICT)
+        incremental = _stories(sc)
+        assert incremental == {**second, "s_steps": [[6_000], [8_000]], "s_curated": 2}
+
+        sc.build("--full-refresh", variables=STRICT)
+        assert _stories(sc) == incremental
     finally:
         sc.drop()
