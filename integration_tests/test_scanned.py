@@ -52,4 +52,7 @@ def test_a_trino_query_is_put_to_the_node_dbt_sent_it_for():
     assert scanned.node_of('/* {"node_id": "test.stedi.unique_x_id.4f2a"} */ select 1') == \
         "test unique_x_id.4f2a"
     assert scanned.node_of("select 1") == "other"
+    # dbt-trino's insert of a contracted model (customers_curated, ...) has no comment
+    assert scanned.node_of('insert into "iceberg"."s_curated"."customers_curated"\n    (\n'
+                           '    select customer_id from (select 1)') == "model customers_curated"
     assert scanned.size_bytes("12.5MB") == 12_500_000 and scanned.size_bytes("0B") == 0

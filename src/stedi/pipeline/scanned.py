@@ -31,6 +31,7 @@ USD_PER_TB = float(os.environ.get("STEDI_ATHENA_USD_PER_TB", "5"))
 MIN_BILLED = 10 * 1024 * 1024          # per query
 _UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
 _NODE = re.compile(r'"node_id":\s*"(?P<kind>[a-z_]+)\.[\w]+\.(?P<name>[\w.]+)"')
+_CONTRACT_INSERT = re.compile(r'\s*insert into "\w+"\."\w+"\."(?P<name>\w+)"\s*\(\s*select ')
 
 
 def size_bytes(size: str) -> int:
@@ -41,9 +42,14 @@ def size_bytes(size: str) -> int:
 
 def node_of(query_text: str) -> str:
     """The dbt node a query was sent for ("model customer_trusted", "test ..."),
-    or "other" (hooks of the whole run, and queries dbt did not send)."""
+    or "other" (hooks of the whole run, and queries dbt did not send). dbt-trino
+    sends a contracted model's `insert into` without the comment: it is put to
+    the model it writes."""
     match = _NODE.search(query_text)
-    return f"{match.group('kind')} {match.group('name')}" if match else "other"
+    if match:
+        return f"{match.group('kind')} {match.group('name')}"
+    insert = _CONTRACT_INSERT.match(query_text)
+    return f"model {insert.group('name')}" if insert else "other"
 
 
 def trino_queries(settings: Settings, since: float, schema: str | None = None) -> list[dict]:
