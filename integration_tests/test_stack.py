@@ -131,11 +131,12 @@ def test_crashing_trino_reports_its_log(settings, tmp_path):
     assert not svc.is_running()
 
 
-@pytest.mark.stack  # starts a real Trino of its own (installed, ~2 min)
+@pytest.mark.stack  # starts a real Trino of its own (installed)
 def test_a_trino_without_the_readiness_catalog_says_what_to_do(settings, tmp_path):
     """A Trino started before catalog/readiness.properties existed (a running stack
     when the project is updated) never passes the readiness scan: start() says why
-    (Trino's own error) and what to run, instead of only a timeout."""
+    (Trino's own error) and what to run as soon as Trino answers, instead of
+    waiting for its timeout."""
     etc = tmp_path / "etc"
     subprocess.run(["cp", "-r", str(settings.trino_etc_dir), str(etc)], check=True)
     (etc / "catalog" / "readiness.properties").unlink()

@@ -14,12 +14,19 @@ docker-compose.yml mounts), on the JDK that `install.find_java` picks.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 from stedi.errors import StackError
 from stedi.settings import Settings
 from stedi.stack import install
 from stedi.stack.process import Service, log_tail, require_free_port
+
+# The readiness scan's catalog is missing from a Trino that answers queries: one
+# started before catalog/readiness.properties existed (catalogs load at start).
+MISSING_CATALOG = re.compile(r"[Cc]atalog '?readiness'? (?:not found|does not exist)")
+RESTART = ("A Trino started before catalog/readiness.properties existed: "
+           "run `stedi stack down` then `stedi stack up`.")
 
 
 class TrinoService(Service):
@@ -61,6 +68,9 @@ class TrinoService(Service):
             self.last_probe_error = "the readiness check took over 60 s"
             return False
         self.last_probe_error = proc.stderr.strip()
+        if MISSING_CATALOG.search(self.last_probe_error):  # Trino answers: waiting cannot help
+            raise StackError(f"Trino is up without its readiness catalog\nlast readiness check: "
+                             f"{self.last_probe_error}\n{RESTART}")
         return proc.returncode == 0
 
     def wait_ready(self, timeout: float) -> float:
@@ -68,13 +78,9 @@ class TrinoService(Service):
         try:
             return super().wait_ready(timeout)
         except StackError as err:
-            if not self.last_probe_error:
+            if not self.last_probe_error or MISSING_CATALOG.search(self.last_probe_error):
                 raise
-            hint = ""
-            if "readiness" in self.last_probe_error:  # a server started before the catalog existed
-                hint = "\nA Trino started before catalog/readiness.properties existed: " \
-                       "run `stedi stack down` then `stedi stack up`."
-            raise StackError(f"{err}\nlast readiness check: {self.last_probe_error}{hint}") from None
+            raise StackError(f"{err}\nlast readiness check: {self.last_probe_error}") from None
 
     def _launcher(self, command: str, java_home) -> subprocess.CompletedProcess:
         home = install.trino_home(self.settings)
