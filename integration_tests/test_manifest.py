@@ -376,6 +376,17 @@ MACRO_FOLDERS = {"models", "hooks", "operations", "dispatch"}
 MAX_MACROS = 35
 
 
+def test_a_macro_file_keeps_at_most_a_three_line_why():
+    """What a macro does and its arguments live in its folder's _macros.yml (what
+    `dbt docs` shows); its file keeps at most a three-line comment saying why."""
+    long = {}
+    for path in sorted((REPO_ROOT / "macros").rglob("*.sql")):
+        for comment in re.findall(r"\{#.*?#\}", path.read_text(), flags=re.DOTALL):
+            if comment.count("\n") + 1 > 3:
+                long[str(path.relative_to(REPO_ROOT))] = comment.count("\n") + 1
+    assert not long, long
+
+
 def _signature(macro: dict) -> list[str]:
     header = re.search(r"\{%-?\s*macro\s+\w+\s*\((.*?)\)\s*-?%\}", macro["macro_sql"],
                        flags=re.DOTALL).group(1)
