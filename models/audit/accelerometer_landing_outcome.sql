@@ -13,9 +13,8 @@ with lines as (
         landing.z,
         customers.customer_id,
         customers.share_with_research_epoch_ms,
-        coalesce(
-            {{ held_out_reason('current_customers.consent_status') }}, 'no_research_consent'
-        ) as no_consent_reason,
+        coalesce(current_customers.held_out_reason, 'no_research_consent')
+            as no_consent_reason,
         row_number() over (
             partition by
                 landing.rejection_reason, landing.email_key, landing.reading_epoch_ms,

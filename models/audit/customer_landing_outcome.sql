@@ -8,7 +8,7 @@ with lines as (
         landing.source_file,
         landing.raw_line,
         landing.rejection_reason,
-        {{ held_out_reason('customers.consent_status') }} as held_out_reason,
+        customers.held_out_reason,
         trusted_rows.customer_id is not null as is_consenting,
         -- the customer's current record, by the columns customer_trusted
         -- builds source_record_id from

@@ -5,13 +5,9 @@ with records as (
     select
         *,
         rejection_reason is null as is_usable,
-        case
-            when
-                rejection_reason is null
-                and {{ has_research_consent('share_with_research_epoch_ms') }}
-                then share_with_research_epoch_ms
-            else 0
-        end as consent_value
+        -- the privacy policy: a record grants research consent when its
+        -- shareWithResearchAsOfDate holds a timestamp (not null, not 0)
+        coalesce(share_with_research_epoch_ms <> 0, false) as has_research_consent
     from {{ ref('customer_landing_typed') }}
     where
         rejection_reason is null
@@ -27,20 +23,26 @@ latest as (
 ),
 
 doubts as (
+    -- deny on doubt: the reason a customer is held out, null when none
     select
         records.email_key,
-        count_if(
-            not records.is_usable
-            and (
-                records.last_update_epoch_ms is null
-                or latest.latest_epoch_ms is null
-                or records.last_update_epoch_ms >= latest.latest_epoch_ms
-            )
-        ) as unreadable_current_records,
-        count(distinct case
-            when records.is_usable and records.last_update_epoch_ms = latest.latest_epoch_ms
-                then records.consent_value
-        end) as latest_consent_values
+        case
+            when count_if(
+                not records.is_usable
+                and (
+                    records.last_update_epoch_ms is null
+                    or latest.latest_epoch_ms is null
+                    or records.last_update_epoch_ms >= latest.latest_epoch_ms
+                )
+            ) > 0 then 'held_out_unreadable_record'
+            when count(distinct case
+                when records.is_usable and records.last_update_epoch_ms = latest.latest_epoch_ms
+                    then case
+                        when records.has_research_consent then records.share_with_research_epoch_ms
+                        else 0
+                    end
+            end) > 1 then 'held_out_consent_tie'
+        end as held_out_reason
     from records
     inner join latest on records.email_key = latest.email_key
     group by records.email_key
@@ -72,12 +74,11 @@ select
     ranked.share_with_public_epoch_ms,
     ranked.share_with_friends_epoch_ms,
     case
-        when doubts.unreadable_current_records > 0 then 'held_out_unreadable_record'
-        when doubts.latest_consent_values > 1 then 'held_out_consent_tie'
-        when {{ has_research_consent('ranked.share_with_research_epoch_ms') }}
-            then 'consenting'
+        when doubts.held_out_reason is not null then doubts.held_out_reason
+        when ranked.has_research_consent then 'consenting'
         else 'no_research_consent'
-    end as consent_status
+    end as consent_status,
+    doubts.held_out_reason
 from doubts
 left join ranked
     on

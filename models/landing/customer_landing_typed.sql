@@ -1,18 +1,20 @@
 -- One row per landing line of customer/landing/, parsed and typed, with the
 -- reason the line is rejected (null when usable). No line is dropped here.
--- Incremental (folder config in dbt_project.yml): a run parses only the landing
--- files the table does not hold yet (a file delivered again replaces its earlier
--- lines).
+-- Read through the map only (row_cast=false: the row cast's guards are proven
+-- on the sensor tables' lines, integration_tests/test_row_cast.py);
+-- shareWithResearchAsOfDate stays JSON to tell an absent date from a bad one.
+-- `doc.field` is a field of the parsed line, not a table reference:
+-- noqa: disable=RF03
 {{ config(s3_data_dir=lake_location('customer/landing_typed')) }}
 with lines as (
-    select {{ landing_line_columns() }}
-    from {{ source('landing', 'customer_landing') }}
-    where {{ new_landing_files() }}
-),
-
-screened as (
-    -- a forgotten customer's line (stedi forget) keeps its file and time only
-    {{ screen_forgotten_lines('lines', json_field('doc', 'email'), ['doc']) }}
+    {{ landing_lines(source('landing', 'customer_landing'),
+                     fields=[('customerName', 'varchar'), ('email', 'varchar'),
+                             ('phone', 'varchar'), ('birthDay', 'varchar'),
+                             ('serialNumber', 'varchar'), ('registrationDate', 'bigint'),
+                             ('lastUpdateDate', 'bigint'), ('shareWithResearchAsOfDate', 'json'),
+                             ('shareWithPublicAsOfDate', 'bigint'),
+                             ('shareWithFriendsAsOfDate', 'bigint')],
+                     email='email', row_cast=false) }}
 ),
 
 fields as (
@@ -20,50 +22,55 @@ fields as (
         source_file,
         source_file_modified_at,
         raw_line,
-        has_field_delimiter,
-        is_forgotten,
-        doc,
-        {{ json_field('doc', 'customerName') }} as customer_name,
-        {{ json_field('doc', 'email') }} as email,
-        {{ json_field('doc', 'phone') }} as phone,
-        {{ json_field('doc', 'birthDay') }} as birth_day,
-        {{ json_field('doc', 'serialNumber') }} as serial_number,
-        {{ json_field('doc', 'shareWithResearchAsOfDate') }} as share_with_research_text,
-        {{ json_field('doc', 'registrationDate', 'bigint') }} as registration_epoch_ms,
-        {{ json_field('doc', 'lastUpdateDate', 'bigint') }} as last_update_epoch_ms,
-        {{ json_field('doc', 'shareWithResearchAsOfDate', 'bigint') }}
-            as share_with_research_epoch_ms,
-        {{ json_field('doc', 'shareWithPublicAsOfDate', 'bigint') }}
-            as share_with_public_epoch_ms,
-        {{ json_field('doc', 'shareWithFriendsAsOfDate', 'bigint') }}
-            as share_with_friends_epoch_ms
-    from screened
+        line_rejection_reason,
+        doc.customername as customer_name,
+        doc.email,
+        {{ normalize_email('doc.email') }} as email_key,
+        doc.phone,
+        doc.birthday as birth_day,
+        doc.serialnumber as serial_number,
+        doc.registrationdate as registration_epoch_ms,
+        doc.lastupdatedate as last_update_epoch_ms,
+        try_cast(doc.sharewithresearchasofdate as varchar) as share_with_research_text,
+        try_cast(doc.sharewithresearchasofdate as bigint) as share_with_research_epoch_ms,
+        doc.sharewithpublicasofdate as share_with_public_epoch_ms,
+        doc.sharewithfriendsasofdate as share_with_friends_epoch_ms
+    from lines
+),
+
+classified as (
+    select
+        *,
+        case
+            when line_rejection_reason is not null then line_rejection_reason
+            when coalesce(email_key, '') = '' then 'missing_email'
+            when last_update_epoch_ms is null then 'invalid_last_update_date'
+            when
+                share_with_research_text is not null
+                and share_with_research_epoch_ms is null then 'invalid_research_consent_date'
+        end as rejection_reason
+    from fields
+),
+
+final as (
+    -- every line keeps its text: customer_landing_current ranks and keys records by it
+    select
+        source_file,
+        source_file_modified_at,
+        raw_line,
+        customer_name,
+        email,
+        email_key,
+        phone,
+        birth_day,
+        serial_number,
+        registration_epoch_ms,
+        last_update_epoch_ms,
+        share_with_research_epoch_ms,
+        share_with_public_epoch_ms,
+        share_with_friends_epoch_ms,
+        rejection_reason
+    from classified
 )
 
-select
-    source_file,
-    source_file_modified_at,
-    raw_line,
-    customer_name,
-    email,
-    {{ normalize_email('email') }} as email_key,
-    phone,
-    birth_day,
-    serial_number,
-    registration_epoch_ms,
-    last_update_epoch_ms,
-    share_with_research_epoch_ms,
-    share_with_public_epoch_ms,
-    share_with_friends_epoch_ms,
-    case
-        when is_forgotten then 'forgotten'
-        when has_field_delimiter then 'field_delimiter_in_line'
-        when doc is null then 'malformed_json'
-        when coalesce({{ normalize_email('email') }}, '') = '' then 'missing_email'
-        when last_update_epoch_ms is null then 'invalid_last_update_date'
-        when
-            share_with_research_text is not null
-            and share_with_research_epoch_ms is null then 'invalid_research_consent_date'
-    end as rejection_reason,
-    {{ run_loaded_at() }} as loaded_at
-from fields
+select * from final

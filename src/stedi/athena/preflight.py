@@ -8,7 +8,7 @@ table), prints one PASS/FAIL line per step with the failing statement and the
 engine's message, and drops the tables it made (on Athena the scratch Glue
 database `stedi_preflight` stays: dropping it needs glue:DeleteDatabase, which
 the documented dbt role does not have). The steps come from the project's own
-macros (macros/preflight_statements.sql), rendered by dbt for the target, so
+macros (macros/operations/preflight_statements.sql), rendered by dbt for the target, so
 the pre-flight sends exactly the forms a build sends.
 
     stedi athena-check                   # Athena: needs the STEDI_* AWS variables
