@@ -135,10 +135,12 @@ class Needles:
         return found
 
     def find_in_values(self, values: list) -> list[str]:
-        found = []
+        # the strings searched as one text, a line each (no needle holds a newline)
+        texts = [value for value in values if isinstance(value, str)]
+        found = self.find_in_bytes("\n".join(texts).encode()) if texts else []
         for value in values:
             if isinstance(value, str):
-                found += self.find_in_bytes(value.encode())
+                continue
             elif isinstance(value, int) and value in self.numbers:
                 found.append(str(value))
             elif hasattr(value, "timestamp") and round(value.timestamp() * 1000) in self.numbers:
