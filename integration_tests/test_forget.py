@@ -139,9 +139,7 @@ class Needles:
         texts = [value for value in values if isinstance(value, str)]
         found = self.find_in_bytes("\n".join(texts).encode()) if texts else []
         for value in values:
-            if isinstance(value, str):
-                continue
-            elif isinstance(value, int) and value in self.numbers:
+            if isinstance(value, int) and value in self.numbers:
                 found.append(str(value))
             elif hasattr(value, "timestamp") and round(value.timestamp() * 1000) in self.numbers:
                 found.append(f"time {value}")
