@@ -168,16 +168,17 @@ def test_tables_a_failed_run_left_are_dropped_with_their_files(lake):
 PURGER, PURGER_SECRET, PURGER_POLICY = "stedi-t-purger", "stedi-t-purger-secret", "stedi-t-purger"
 
 
-def _purger_policy(stack_bucket: str, settings, delete: bool) -> dict:
-    """Everything on the stack's and the scenario's buckets but, unless
-    `delete`, s3:DeleteObject in the scenario's table locations (the
-    metastore's s3://<stack bucket>/_warehouse/<schema>.db/)."""
+def _purger_policy(stack_bucket: str, settings, denied: str | None) -> dict:
+    """Everything on the stack's and the scenario's buckets but s3:DeleteObject
+    of the scenario's table files (the metastore's s3://<stack bucket>/
+    _warehouse/<schema>.db/...) that end with `denied` ("": every one; None:
+    none denied)."""
     buckets = [f"arn:aws:s3:::{b}" for b in (stack_bucket, settings.bucket)]
     statements = [{"Effect": "Allow", "Action": ["s3:*"],
                    "Resource": buckets + [f"{b}/*" for b in buckets]}]
-    if not delete:
+    if denied is not None:
         statements.append({"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [
-            f"{buckets[0]}/_warehouse/{settings.dbt_schema}_*"]})
+            f"{buckets[0]}/_warehouse/{settings.dbt_schema}_*{denied}"]})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -196,7 +197,7 @@ def _restart_trino(settings) -> float:
 def purger(stack, lake):
     """Trino restarted as the purge's MinIO user, whose policy denies
     s3:DeleteObject in the scenario's table locations; yields (the user's
-    settings, a function that grants it). Afterwards, whatever happened, Trino is restarted
+    settings, a function that sets which deletes are denied: _purger_policy). Afterwards, whatever happened, Trino is restarted
     as before and the user and its policy removed."""
     from minio.credentials import StaticProvider
     from minio.minioadmin import MinioAdmin
@@ -205,14 +206,14 @@ def purger(stack, lake):
     admin = MinioAdmin(endpoint=f"{root.minio_host}:{root.minio_port}", secure=False,
                        credentials=StaticProvider(root.minio_user, root.minio_password))
     admin.user_add(PURGER, PURGER_SECRET)
-    admin.policy_add(PURGER_POLICY, policy=_purger_policy(root.bucket, lake.settings, delete=False))
+    admin.policy_add(PURGER_POLICY, policy=_purger_policy(root.bucket, lake.settings, ""))
     admin.attach_policy([PURGER_POLICY], user=PURGER)
     try:
         seconds = _restart_trino(replace(root, minio_user=PURGER, minio_password=PURGER_SECRET))
         print(f"\nTrino restarted as {PURGER} in {seconds:.1f} s")
         yield (replace(lake.settings, minio_user=PURGER, minio_password=PURGER_SECRET),
-               lambda: admin.policy_add(PURGER_POLICY, policy=_purger_policy(
-                   root.bucket, lake.settings, delete=True)))
+               lambda denied: admin.policy_add(PURGER_POLICY, policy=_purger_policy(
+                   root.bucket, lake.settings, denied)))
     finally:
         seconds = _restart_trino(root)
         print(f"Trino restarted as the root user in {seconds:.1f} s")
@@ -225,10 +226,12 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     """The purge runs as a MinIO user without s3:DeleteObject (as a role without
     it on AWS, where VACUUM then succeeds and deletes nothing): `stedi purge`
     fails naming every file left and every table not purged, so the erased
-    rows (B's, whom no other test erases) are in a named file or a named table;
-    with the permission granted, the same purge deletes them and passes."""
+    rows (B's, whom no other test erases) are in a named file or a named table.
+    With Trino's deletes allowed but stedi's own denied, it fails naming the
+    metadata files left; with the permission granted, the same purge deletes
+    every file and passes."""
     sc = lake
-    as_purger, allow_delete = purger
+    as_purger, deny_deletes = purger
     client = s3.client(sc.settings)
     needles = Needles(texts=[B.encode(), forgotten.customer_id(B).encode()], numbers=set())
 
@@ -253,7 +256,18 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
                   if "customer_trusted\"" in line and "did not finish" in line]
     assert set(survived) <= set(named) or unfinished, (survived, denied.stderr)
 
-    allow_delete()
+    # Trino's deletes allowed, stedi's own of superseded metadata files denied:
+    # the purge's SQL finishes, and the check names the metadata files left.
+    deny_deletes(".metadata.json")
+    denied = _stedi(sc, "purge", "--execute", settings=as_purger)
+    assert denied.returncode == 1, denied.stdout + denied.stderr
+    left = purge.unreferenced_files(client, purge.file_references(sc.settings), locked=True)
+    named = sorted(path for paths in left.values() for path in paths)
+    assert named and all(path.endswith(".metadata.json") for path in named), named
+    for path in named:
+        assert path in denied.stderr, (path, denied.stderr)
+
+    deny_deletes(None)
     allowed = _stedi(sc, "purge", "--execute", settings=as_purger)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     purge.check_files(sc.settings, locked=True)
