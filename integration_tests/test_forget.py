@@ -156,16 +156,23 @@ def scan_every_object(settings, needles: Needles) -> tuple[int, dict[str, list[s
                 key = obj["Key"]
                 data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
                 scanned += 1
-                found = needles.find_in_bytes(data)
-                if key.endswith(".gz"):
-                    found += needles.find_in_bytes(gzip.decompress(data))
-                if data[:4] == b"PAR1":
-                    found += needles.find_in_values(_parquet_values(data))
-                elif data[:4] == b"Obj\x01":
-                    found += needles.find_in_bytes(_avro_blocks(data))
+                found = needles_in_object(key, data, needles)
                 if found:
-                    matches[f"{bucket}/{key}"] = sorted(set(found))
+                    matches[f"{bucket}/{key}"] = found
     return scanned, matches
+
+
+def needles_in_object(key: str, data: bytes, needles: Needles) -> list[str]:
+    """The needles one object holds: in its bytes, gunzipped, in its Parquet
+    values or Avro blocks (Iceberg manifests)."""
+    found = needles.find_in_bytes(data)
+    if key.endswith(".gz"):
+        found += needles.find_in_bytes(gzip.decompress(data))
+    if data[:4] == b"PAR1":
+        found += needles.find_in_values(_parquet_values(data))
+    elif data[:4] == b"Obj\x01":
+        found += needles.find_in_bytes(_avro_blocks(data))
+    return sorted(set(found))
 
 
 def _state(settings, sc) -> dict:

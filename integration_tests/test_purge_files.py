@@ -5,25 +5,29 @@ their files and named.
 
 AWS documents that VACUUM without s3:DeleteObject succeeds and deletes
 nothing. The local Trino reaches MinIO as its root user (stack/trino/etc/
-catalog/iceberg.properties), which no MinIO policy can restrict, so a denied
-delete is reproduced by its outcome: a file the purge deleted is put back, as
-if the delete had not happened, or a file no snapshot references is left in
-a table's data folder before the purge (what an expiry that deleted nothing
-leaves).
+catalog/iceberg.properties), which no MinIO policy can restrict. So the real
+denied delete restarts Trino as a MinIO user of the test's own whose policy
+denies s3:DeleteObject in the table locations (the `purger` fixture; Trino's
+expiry then fails rather than "succeeding"); the other tests reproduce a delete
+that did not happen by its outcome: a file the purge deleted is put back, or a
+file no snapshot references is left in a table's data folder before the purge.
 """
 
 from __future__ import annotations
 
 import subprocess
+import time
+from dataclasses import replace
 
 import pytest
 from conftest import STEDI
 from scenario import Scenario, customer, reading, step
-from test_forget import _clear_requests
+from test_forget import Needles, _clear_requests, needles_in_object
 
 from stedi import dbt_runner, s3
 from stedi.errors import StackError
 from stedi.privacy import forgotten, purge
+from stedi.stack.trino import TrinoService
 
 A = "purge.a.zq5@example.com"
 B = "purge.b.zq5@example.com"
@@ -52,7 +56,8 @@ def lake(stack, tmp_path_factory):
 
 def _objects(client, table_files: list[str]) -> dict[str, bytes]:
     """Every object under the table's location, by URI, with its bytes."""
-    bucket, key = table_files[0].split("://", 1)[1].split("/", 1)
+    manifest_list = next(p for p in table_files if "/metadata/snap-" in p)
+    bucket, key = manifest_list.split("://", 1)[1].split("/", 1)
     location = key.split("/metadata/", 1)[0] + "/"
     found = {}
     for obj in purge._list(client, bucket, location):
@@ -106,8 +111,13 @@ def test_a_file_the_purge_did_not_delete_fails_the_check_by_name(lake):
     purge.check_files(sc.settings, locked=True)
 
 
-def _stedi(sc, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([STEDI, *args], env=dbt_runner.dbt_env(sc.settings),
+def _stedi(sc, *args, settings=None) -> subprocess.CompletedProcess:
+    """`stedi ARGS` on the scenario's lakehouse; `settings`: reach MinIO with
+    their user instead (stedi's own S3 calls: the lock, the file deletes)."""
+    env = dbt_runner.dbt_env(sc.settings)
+    if settings is not None:
+        env.update(MINIO_ROOT_USER=settings.minio_user, MINIO_ROOT_PASSWORD=settings.minio_password)
+    return subprocess.run([STEDI, *args], env=env,
                           capture_output=True, text=True, check=False, timeout=1800)
 
 
@@ -152,3 +162,127 @@ def test_tables_a_failed_run_left_are_dropped_with_their_files(lake):
         f" where table_schema = '{schema.rsplit('.', 1)[1].strip(chr(34))}'")}
     assert not tables & {"customer_trusted__dbt_tmp", "customers_curated__ha"}, tables
     assert purge._list(client, bucket, folder) == []
+
+
+def _left_in_locations(client, references: dict[str, list[str]]) -> list[str]:
+    """The test's own oracle of what a purge left: every object under each
+    table's location that neither its current state nor its newest metadata
+    file names."""
+    left = []
+    for paths in references.values():
+        listed = next(p for p in paths if "/metadata/snap-" in p)
+        bucket, key = listed.split("://", 1)[1].split("/", 1)
+        keys = [o["Key"] for o in purge._list(client, bucket, key.split("/metadata/", 1)[0] + "/")]
+        newest = max((k for k in keys if k.endswith(".metadata.json")),
+                     key=lambda k: int(k.rsplit("/", 1)[1].split("-", 1)[0]))
+        wanted = {p.split("://", 1)[1].split("/", 1)[1] for p in paths} | {newest}
+        left += [f"s3://{bucket}/{k}" for k in keys if k not in wanted]
+    return sorted(left)
+
+
+# The purge's own MinIO user (not the root user, which no policy restricts).
+PURGER, PURGER_SECRET, PURGER_POLICY = "stedi-t-purger", "stedi-t-purger-secret", "stedi-t-purger"
+
+
+def _purger_policy(stack_bucket: str, settings, denied: str | None) -> dict:
+    """Everything on the stack's and the scenario's buckets but s3:DeleteObject
+    of the scenario's table files (the metastore's s3://<stack bucket>/
+    _warehouse/<schema>.db/...) that end with `denied` ("": every one; None:
+    none denied)."""
+    buckets = [f"arn:aws:s3:::{b}" for b in (stack_bucket, settings.bucket)]
+    statements = [{"Effect": "Allow", "Action": ["s3:*"],
+                   "Resource": buckets + [f"{b}/*" for b in buckets]}]
+    if denied is not None:
+        statements.append({"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [
+            f"{buckets[0]}/_warehouse/{settings.dbt_schema}_*{denied}"]})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _restart_trino(settings) -> float:
+    """Stop Trino and start it reaching MinIO as `settings`' user (the catalogs
+    read the keys from the environment at start); returns the seconds taken."""
+    started = time.monotonic()
+    TrinoService(settings).stop()
+    stopped = time.monotonic()
+    TrinoService(settings).start()
+    print(f"\nTrino stopped in {stopped - started:.1f} s, started in {time.monotonic() - stopped:.1f} s")
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def purger(stack, lake):
+    """Trino restarted as the purge's MinIO user, whose policy denies
+    s3:DeleteObject in the scenario's table locations; yields (the user's
+    settings, a function that sets which deletes are denied: _purger_policy). Afterwards, whatever happened, Trino is restarted
+    as before and the user and its policy removed."""
+    from minio.credentials import StaticProvider
+    from minio.minioadmin import MinioAdmin
+
+    root = stack.settings
+    admin = MinioAdmin(endpoint=f"{root.minio_host}:{root.minio_port}", secure=False,
+                       credentials=StaticProvider(root.minio_user, root.minio_password))
+    admin.user_add(PURGER, PURGER_SECRET)
+    admin.policy_add(PURGER_POLICY, policy=_purger_policy(root.bucket, lake.settings, ""))
+    admin.attach_policy([PURGER_POLICY], user=PURGER)
+    try:
+        seconds = _restart_trino(replace(root, minio_user=PURGER, minio_password=PURGER_SECRET))
+        print(f"\nTrino restarted as {PURGER} in {seconds:.1f} s")
+        yield (replace(lake.settings, minio_user=PURGER, minio_password=PURGER_SECRET),
+               lambda denied: admin.policy_add(PURGER_POLICY, policy=_purger_policy(
+                   root.bucket, lake.settings, denied)))
+    finally:
+        seconds = _restart_trino(root)
+        print(f"Trino restarted as the root user in {seconds:.1f} s")
+        admin.detach_policy([PURGER_POLICY], user=PURGER)
+        admin.user_remove(PURGER)
+        admin.policy_remove(PURGER_POLICY)
+
+
+def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
+    """The purge runs as a MinIO user without s3:DeleteObject (as a role without
+    it on AWS, where VACUUM then succeeds and deletes nothing): `stedi purge`
+    fails naming every file left and every table not purged, so the erased
+    rows (B's, whom no other test erases) are in a named file or a named table.
+    With Trino's deletes allowed but stedi's own denied, it fails naming the
+    metadata files left; with the permission granted, the same purge deletes
+    every file and passes."""
+    sc = lake
+    as_purger, deny_deletes = purger
+    client = s3.client(sc.settings)
+    needles = Needles(texts=[B.encode(), forgotten.customer_id(B).encode()], numbers=set())
+
+    def holding_b() -> list[str]:
+        files = _objects(client, _trusted_references(sc))
+        return sorted(uri for uri, data in files.items() if needles_in_object(uri, data, needles))
+
+    sc.query(f"delete from {{customer_trusted}} where customer_id = '{forgotten.customer_id(B)}'")
+    denied = _stedi(sc, "purge", "--execute", settings=as_purger)
+    print(f"\nexit {denied.returncode}\n{denied.stderr[-3000:]}")
+    assert denied.returncode != 0, denied.stdout + denied.stderr
+    named = _left_in_locations(client, purge.file_references(sc.settings))
+    survived = holding_b()
+    print(f"left: {named}\nwith B's values: {survived}")
+    assert named and survived, "the denied deletes left no file"
+    for path in named:
+        assert path in denied.stderr, (path, denied.stderr)
+    # Every file with B's values is named, or is a live file (B's rows masked by
+    # a delete file) of a table named as not purged: none is left unnoticed.
+    unfinished = [line for line in denied.stderr.splitlines()
+                  if "customer_trusted\"" in line and "did not finish" in line]
+    assert set(survived) <= set(named) or unfinished, (survived, denied.stderr)
+
+    # Trino's deletes allowed, stedi's own of superseded metadata files denied:
+    # the purge's SQL finishes, and the check names the metadata files left.
+    deny_deletes(".metadata.json")
+    denied = _stedi(sc, "purge", "--execute", settings=as_purger)
+    assert denied.returncode == 1, denied.stdout + denied.stderr
+    named = _left_in_locations(client, purge.file_references(sc.settings))
+    assert named and all(path.endswith(".metadata.json") for path in named), named
+    for path in named:
+        assert path in denied.stderr, (path, denied.stderr)
+
+    deny_deletes(None)
+    allowed = _stedi(sc, "purge", "--execute", settings=as_purger)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    purge.check_files(sc.settings, locked=True)
+    assert holding_b() == []

@@ -35,10 +35,14 @@ purge visits, are dropped with their files first (drop_leftovers) and named.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
+from contextlib import contextmanager
 from datetime import datetime
+
+from botocore.exceptions import ClientError
 
 from stedi import dbt_runner, lakehouse, lock, s3
 from stedi.errors import StackError
@@ -62,8 +66,9 @@ def purge(settings: Settings) -> list[str]:
     deleted metadata locations."""
     with lock.hold(settings, "stedi purge"):   # never under a running build
         drop_leftovers(settings)
-        dbt_runner.run_dbt(["run-operation", "purge_iceberg_history", "--args", "{dry_run: false}"],
-                    settings)
+        with naming_leftovers(settings):
+            dbt_runner.run_dbt(["run-operation", "purge_iceberg_history", "--args",
+                                "{dry_run: false}"], settings)
         deleted = drop_superseded_metadata(settings)
         drop_unreferenced(settings, PURGED_ZONES)     # and checks that none is left
         return deleted
@@ -143,9 +148,7 @@ def drop_unreferenced(settings: Settings, zones=PURGED_ZONES, client=None) -> li
     deleted = []
     for paths in unreferenced_files(client, references, locked=False).values():
         for path in paths:
-            if "://" in path:
-                bucket, key = _split(path)
-                client.delete_object(Bucket=bucket, Key=key)
+            if "://" in path and _delete(client, *_split(path)):
                 deleted.append(path)
     if deleted:
         print(f"[stedi] deleted {len(deleted)} file(s) no table state references: "
@@ -161,6 +164,43 @@ def check_files(settings: Settings, zones=PURGED_ZONES, locked: bool = False,
     happen: VACUUM without s3:DeleteObject, a failed expiry, a stray copy)."""
     client = client or s3.client(settings)
     _fail_on(unreferenced_files(client, file_references(settings, zones), locked))
+
+
+@contextmanager
+def naming_leftovers(settings: Settings, zones=PURGED_ZONES):
+    """Around a purge's SQL (the caller holds the lock): when it fails, its error
+    also names the files it left (check_files) and every table whose purge did
+    not finish (check_iceberg_purged: its live files may still hold deleted
+    rows, masked by a delete file). Trino's expiry fails when S3 denies the
+    delete ("Failed to delete files during snapshot expiration"), after
+    deleting what it was allowed to, and the purge stops at that table."""
+    try:
+        yield
+    except StackError as failed:
+        found = [str(failed)]
+        try:
+            check_files(settings, zones, locked=True)
+        except StackError as left:
+            found.append(str(left))
+        output = io.StringIO()
+        try:
+            dbt_runner.run_dbt(["run-operation", "check_iceberg_purged"], settings, log=output)
+        except StackError:
+            found += [line.strip() for line in output.getvalue().splitlines()
+                      if "did not finish" in line]
+        raise StackError("\n".join(found)) from None
+
+
+def _delete(client, bucket: str, key: str) -> bool:
+    """Delete one object; False when S3 denies it (no s3:DeleteObject): the
+    check that follows names the file, with every other one left."""
+    try:
+        client.delete_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if s3.error_code(error) != "AccessDenied":
+            raise
+        return False
+    return True
 
 
 def _fail_on(found: dict[str, list[str]]) -> None:
@@ -235,7 +275,7 @@ def drop_superseded_metadata(settings: Settings) -> list[str]:
                                                                      Prefix=folder):
             for obj in page.get("Contents", []):
                 old = METADATA_FILE.search(obj["Key"])
-                if old and int(old.group(1)) < int(match.group(1)):
-                    client.delete_object(Bucket=bucket, Key=obj["Key"])
+                if (old and int(old.group(1)) < int(match.group(1))
+                        and _delete(client, bucket, obj["Key"])):
                     deleted.append(f"s3://{bucket}/{obj['Key']}")
     return deleted
