@@ -142,7 +142,7 @@ def test_the_branches_a_running_lake_takes_are_rendered(rendered):
     typed = [o for o in incremental if o.endswith("_landing_typed")]
     assert len(typed) == 3, typed
     for origin in typed:
-        assert '"$path" not in (select distinct parsed.source_file' in incremental[origin], origin
+        assert '"$path" not in (select distinct loaded.source_file' in incremental[origin], origin
         assert '"$path" not in' not in full[origin], origin
     assert sum("forgotten_customers" in sql for sql in incremental.values()) >= 2
     forget = [normalised(s["sql"]) for s in rendered
