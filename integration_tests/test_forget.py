@@ -273,24 +273,34 @@ def test_dry_run_lists_what_it_removes_and_changes_nothing(forgetting):
     assert _state(sc.settings, sc) == before
 
 
-def test_forget_erases_the_person_from_every_object(forgetting):
+@pytest.fixture(scope="module")
+def erased(forgetting):
+    """The story's erasure, `stedi forget F --execute`, carried out once with what
+    was there before it: the tests after it start from the erased lake, whichever
+    of them runs first."""
     sc, needles = forgetting
     keeps_before = _rows_of(sc, K)
     assert all(n > 0 for n in keeps_before.values()), keeps_before
     assert all(n > 0 for n in _rows_of(sc, F).values())
     scanned_before, before = scan_every_object(sc.settings, needles)
-    assert any("/customer/landing/" in k for k in before), before
-    assert any(k.endswith(".parquet") for k in before), before
-    assert any(k.endswith(".avro") for k in before), before   # manifests' bounds
-
     # The catalog names each table's metadata files (the current and the one
     # before it), in this lakehouse's schema folders.
     scope = schema_folder(sc.settings.dbt_schema)
     named_before = [loc for loc in LOCATION.findall(metastore_dump(sc.settings))
                     if scope in loc]
-    assert len(named_before) >= 2 * len(PROTECTED), named_before
-
     proc = _cli(sc, F, "--execute")
+    return sc, needles, proc, {"keeps": keeps_before, "scanned": scanned_before,
+                               "found": before, "scope": scope, "named": named_before}
+
+
+def test_forget_erases_the_person_from_every_object(erased):
+    sc, needles, proc, was = erased
+    keeps_before, scanned_before, before, scope = (was["keeps"], was["scanned"],
+                                                   was["found"], was["scope"])
+    assert any("/customer/landing/" in k for k in before), before
+    assert any(k.endswith(".parquet") for k in before), before
+    assert any(k.endswith(".avro") for k in before), before   # manifests' bounds
+    assert len(was["named"]) >= 2 * len(PROTECTED), was["named"]
     assert proc.returncode == 0, proc.stderr + proc.stdout
 
     # The catalog (every table of the metastore's database: TBLS, TABLE_PARAMS
@@ -335,8 +345,8 @@ def test_forget_erases_the_person_from_every_object(forgetting):
                         and str(ts).encode() in line for ts in F_TIMES)), name
 
 
-def test_builds_after_forgetting_agree_and_keep_them_out(forgetting):
-    sc, _ = forgetting
+def test_builds_after_forgetting_agree_and_keep_them_out(erased):
+    sc = erased[0]
     sc.build()
     incremental = fingerprint(sc)
     sc.build("--full-refresh")
@@ -345,8 +355,8 @@ def test_builds_after_forgetting_agree_and_keep_them_out(forgetting):
     assert all(n > 0 for n in _rows_of(sc, K).values())
 
 
-def test_a_redelivered_old_file_does_not_bring_them_back(forgetting):
-    sc, _ = forgetting
+def test_a_redelivered_old_file_does_not_bring_them_back(erased):
+    sc = erased[0]
     before = fingerprint(sc)
     # The original files, F's lines included, written into the landing prefixes
     # by an upstream app (not `stedi load`, which would screen F's lines out):
@@ -378,10 +388,10 @@ def test_a_redelivered_old_file_does_not_bring_them_back(forgetting):
     assert set(FINGERPRINT) <= set(before)
 
 
-def test_report_counts_the_forgotten_never_their_email(forgetting, tmp_path):
+def test_report_counts_the_forgotten_never_their_email(erased, tmp_path):
     from stedi.pipeline import report
 
-    sc, _ = forgetting
+    sc = erased[0]
     sc.build()  # target/ holds this lakehouse's artifacts
     path = report.write_report(sc.trino, output=tmp_path / "report.html")
     held_out = dict(report.gather(sc.trino).held_out)
@@ -559,8 +569,8 @@ def test_the_models_read_the_requests_as_data_whatever_their_number(stack, tmp_p
         _clear_requests(sc.settings)
 
 
-def test_a_second_forget_appends_to_the_one_registry_object(forgetting):
-    sc, _ = forgetting
+def test_a_second_forget_appends_to_the_one_registry_object(erased):
+    sc = erased[0]
     proc = _cli(sc, N, "--execute")
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert s3.list_keys(sc.settings, lakehouse.REGISTRY_PREFIX) == [lakehouse.REGISTRY_KEY]
