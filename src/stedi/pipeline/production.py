@@ -141,6 +141,26 @@ def landing_delta(settings: Settings, before: list | None, now: list) -> dict | 
     return delta if len(json.dumps(delta)) <= DELTA_MAX_CHARS else None
 
 
+def appended_only(record: dict | None, current: dict, snapshots: dict | None) -> bool:
+    """True when, since the last good build (`record`), landing only gained
+    files: none changed or removed, no new erasure request, the same arguments,
+    code and lakehouse, and no table written by anyone else since (stedi forget,
+    a purge). Only then do trusted and curated rewrite just the customers and
+    serials the new files name (docs/incremental.md); otherwise they build whole.
+    current: inputs() now; snapshots: table_snapshots() now."""
+    if record is None or snapshots is None or record.get("snapshots") != snapshots:
+        return False
+    before, now = record.get("inputs", {}), json.loads(json.dumps(current))
+    if ({k: v for k, v in before.items() if k != "objects"}
+            != {k: v for k, v in now.items() if k != "objects"}):
+        return False
+    old = {key: rest for key, *rest in before.get("objects", [])}
+    new = {key: rest for key, *rest in now["objects"]}
+    typed_prefixes = tuple(lakehouse.landing_prefix(t.entity) for t in lakehouse.TYPED)
+    return (all(new.get(key) == rest for key, rest in old.items())
+            and all(key in old or key.startswith(typed_prefixes) for key in new))
+
+
 def with_vars(dbt_args: list[str], extra: dict) -> list[str]:
     """dbt_args with `extra` merged into its --vars (dbt reads one --vars)."""
     import yaml
@@ -268,6 +288,7 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
         before = (record or {}).get("inputs", {}).get("objects")
         delta = landing_delta(settings, before, current["objects"])
         if delta is not None and not full_refresh:
+            delta["appended_only"] = appended_only(record, current, table_snapshots(settings))
             args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
         started = time.time()
