@@ -13,6 +13,7 @@ dicts (written as JSON) or raw strings (written as they are, e.g. malformed).
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Scenario:
             (self.folder / entity / "landing").mkdir(parents=True, exist_ok=True)
         # no daily build of an earlier session on record (the state dir outlives it)
         production.record_path(self.settings).unlink(missing_ok=True)
+        shutil.rmtree(production.last_good_state(self.settings), ignore_errors=True)
 
     def write(self, entity: str, filename: str, lines: list) -> Path:
         path = self.folder / entity / "landing" / filename
