@@ -1,7 +1,6 @@
-{# Why: a daily run rewrites only the customers whose rows can differ: those a new
-   customer record or a new phone reading names. Only new files are in the delta
-   (follows_the_landing_delta), so every earlier row of theirs is still in the
-   typed tables. A select of customer_id; with no files, of nothing. #}
+{# Why: a daily run rewrites only the customers a new customer record or phone reading
+   names; only new files are in the delta (follows_the_landing_delta), so every earlier
+   row of theirs is still in the typed tables. A select of customer_id. #}
 {% macro changed_customers() -%}
     {%- set delta = var('landing_delta') -%}
     select {{ customer_id('email_key') }} as customer_id

@@ -1,8 +1,6 @@
-{# Why: a step reading is attributed per serial number, among every customer who
-   has it: a change to one customer (a new record, consent, a new phone reading)
-   can move a reading to or from another customer on the same serial. So a daily
-   run rewrites the serials of a new step reading and every serial a changed
-   customer's records have ever named (the one they leave too). #}
+{# Why: a step reading goes to the one customer of its serial with a phone reading then,
+   so a changed customer can move readings to or from another on any serial they ever
+   named; a daily run rewrites those serials and the serials of new step readings. #}
 {% macro changed_serials() -%}
     {%- set delta = var('landing_delta') -%}
     select serial_number

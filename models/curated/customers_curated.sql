@@ -6,11 +6,16 @@
               where customer_id in ({{ changed_customers() }}){% endif %}"
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }}
+with customers as (
+    select *
+    from {{ ref('customer_trusted') }}
+    {%- if follows_the_landing_delta() and is_incremental() %}
+        where customer_id in ({{ changed_customers() }})
+    {%- endif %}
+)
+
 select customers.*
-from {{ ref('customer_trusted') }} as customers
+from customers
 where customers.customer_id in (
     select readings.customer_id from {{ ref('accelerometer_trusted') }} as readings
 )
-{%- if is_incremental() %}
-    and customers.customer_id in ({{ changed_customers() }})
-{%- endif %}

@@ -8,6 +8,14 @@
               where customer_id in ({{ changed_customers() }}){% endif %}"
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }}
+with current_records as (
+    select *
+    from {{ ref('customer_landing_current') }}
+    {%- if follows_the_landing_delta() and is_incremental() %}
+        where customer_id in ({{ changed_customers() }})
+    {%- endif %}
+)
+
 select
     customer_id,
     {{ surrogate_key(['source_file', 'raw_line']) }} as source_record_id,
@@ -22,9 +30,5 @@ select
     {{ epoch_ms_to_timestamp('share_with_research_epoch_ms') }} as research_consent_at,
     {{ epoch_ms_to_timestamp('share_with_public_epoch_ms') }} as public_consent_at,
     {{ epoch_ms_to_timestamp('share_with_friends_epoch_ms') }} as friends_consent_at
-from {{ ref('customer_landing_current') }}
-where
-    consent_status = 'consenting'
-    {%- if is_incremental() %}
-    and customer_id in ({{ changed_customers() }})
-    {%- endif %}
+from current_records
+where consent_status = 'consenting'

@@ -11,18 +11,22 @@
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
 -- {{ ref('step_trainer_landing_typed') }}
-with readings as (
+with lines as (
+    select *
+    from {{ ref('step_trainer_landing_typed') }}
+    {%- if follows_the_landing_delta() and is_incremental() %}
+        where serial_number in ({{ changed_serials() }})
+    {%- endif %}
+),
+
+readings as (
     select
         serial_number,
         sensor_reading_epoch_ms,
         distance_from_object,
         max(source_file_modified_at) as landing_file_modified_at
-    from {{ ref('step_trainer_landing_typed') }}
-    where
-        rejection_reason is null
-        {%- if is_incremental() %}
-        and serial_number in ({{ changed_serials() }})
-        {%- endif %}
+    from lines
+    where rejection_reason is null
     group by serial_number, sensor_reading_epoch_ms, distance_from_object
 ),
 
