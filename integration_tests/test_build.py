@@ -222,6 +222,13 @@ def test_the_daily_run_names_what_arrived_since_the_last_good_build():
                     "s3://b/accelerometer/landing/a3.json"]}
     assert delta["customer_landing_typed"] == {"read": [], "replace": []}
     assert delta["step_trainer_landing_typed"] == {"read": [], "replace": []}
+    # a file changed or removed, a new erasure request: trusted and curated build whole
+    assert delta["appended_only"] is False
+    added = [*before, ["customer/landing/c2.json", '"c2"', 10, "t2"]]
+    assert production.landing_delta(settings, before, added)["appended_only"] is True
+    for other in (["customer/landing/c1.json", '"c9"', 10, "t2"],
+                  ["privacy/forgotten_customers/request-2.json", '"r"', 10, "t2"]):
+        assert production.landing_delta(settings, before, [*added, other])["appended_only"] is False
     assert production.landing_delta(settings, None, now) is None
     many = [[f"accelerometer/landing/{i:06}.json", '"e"', 1, "t"] for i in range(5_000)]
     assert production.landing_delta(settings, [], many) is None

@@ -162,17 +162,20 @@ def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
     assert dict(reasons) == {"no_research_consent": 2}
 
 
-# Three stories of later deliveries, as disjoint customers of one landing set
+# Four stories of later deliveries, as disjoint customers of one landing set
 # (own emails, serials and times), built with strict consent (none of their
-# readings is before its consent but C's first): one full refresh, two
-# incremental runs, then a full refresh that must agree with them.
+# readings is before its consent but C's first) by `stedi build`: a first build
+# (in full), two daily runs (each rewrites only what the new files change), then
+# a full refresh that must agree with them, every row of every table.
 #   S: serial s-x is A's; B arrives owning it too (a phone reading at 6000,
 #      not 8000), then withdraws. A reading that fits two consenting customers
 #      belongs to neither (the fulfilment site reused serial numbers).
 #   M: moves from serial s-m to s-n (same consent).
 #   C: consent moves later (1000 -> 5000): the reading at 2000 leaves.
+#   L: consents late (a newer record): the readings delivered before arrive.
 SA, SB = "serial.a@example.com", "serial.b@example.com"
 M, C = "moved@example.com", "redated@example.com"
+L = "late@example.com"
 STRICT = {"strict_consent": True}
 
 
@@ -193,6 +196,7 @@ def _stories(sc) -> dict:
         "c_kept": sc.query("select reading_epoch_ms, consent_version from {accelerometer_trusted}"
                            f" where {_of(sc, C)}"),
         "c_curated": sc.count("machine_learning_curated", _of(sc, C)),
+        "l_curated": sc.count("machine_learning_curated", _of(sc, L)),
     }
 
 
@@ -200,43 +204,45 @@ def test_incremental_runs_follow_later_deliveries_as_a_full_refresh_does(stack, 
     sc = Scenario(stack, "later_deliveries", tmp_path)
     sc.write("customer", "customer-1.json", [
         customer(SA, serial="s-x", consent=5_000), customer(M, serial="s-m", consent=5_000),
-        customer(C, serial="s-c", consent=1_000)])
+        customer(C, serial="s-c", consent=1_000), customer(L, serial="s-l")])
     sc.write("accelerometer", "accel-1.json", [
         reading(SA, 6_000), reading(SA, 8_000), reading(M, 26_000),
-        reading(C, 2_000), reading(C, 36_000)])
+        reading(C, 2_000), reading(C, 36_000), reading(L, 46_000)])
     sc.write("step_trainer", "step-1.json", [
         step("s-x", 6_000), step("s-x", 7_000), step("s-x", 8_000),
-        step("s-m", 26_000), step("s-n", 26_000), step("s-c", 2_000), step("s-c", 36_000)])
+        step("s-m", 26_000), step("s-n", 26_000), step("s-c", 2_000), step("s-c", 36_000),
+        step("s-l", 46_000)])
     sc.load()
     try:
-        sc.build("--full-refresh", variables=STRICT)
+        assert sc.daily(STRICT).reason == "no earlier build on record: in full"
         assert _stories(sc) == {
             "s_steps": [[6_000], [8_000]], "s_others": 0, "s_curated": 2,
             "m_serials": [["s-m"]], "m_curated": [["s-m"]],
-            "c_kept": [[2_000, 1_000], [36_000, 1_000]], "c_curated": 2}
+            "c_kept": [[2_000, 1_000], [36_000, 1_000]], "c_curated": 2, "l_curated": 0}
 
         # B arrives on s-x; M moves to s-n; C's consent is re-dated to 5000.
         sc.write("customer", "customer-2.json", [
             customer(SB, serial="s-x", consent=5_000),
             customer(M, serial="s-n", updated=9_000, consent=5_000),
-            customer(C, serial="s-c", updated=9_000, consent=5_000)])
+            customer(C, serial="s-c", updated=9_000, consent=5_000),
+            customer(L, serial="s-l", updated=9_000, consent=1_000)])
         sc.write("accelerometer", "accel-2.json", [reading(SB, 6_000)])
         sc.load()
-        sc.build(variables=STRICT)
+        assert sc.daily(STRICT).ran
         second = {"s_steps": [[8_000]], "s_others": 0, "s_curated": 1,
                   "m_serials": [["s-n"]], "m_curated": [["s-n"]],
-                  "c_kept": [[36_000, 5_000]], "c_curated": 1}
+                  "c_kept": [[36_000, 5_000]], "c_curated": 1, "l_curated": 1}
         assert _stories(sc) == second
 
         # B withdraws: the reading at 6000 is A's again.
         sc.write("customer", "customer-3.json",
                  [customer(SB, serial="s-x", updated=9_000, consent=None)])
         sc.load()
-        sc.build(variables=STRICT)
+        assert sc.daily(STRICT).ran
         incremental = _stories(sc)
         assert incremental == {**second, "s_steps": [[6_000], [8_000]], "s_curated": 2}
 
-        sc.build("--full-refresh", variables=STRICT)
+        sc.assert_equals_full_refresh(STRICT)
         assert _stories(sc) == incremental
     finally:
         sc.drop()

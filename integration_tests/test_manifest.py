@@ -373,7 +373,9 @@ def test_every_model_tests_its_key_or_says_why(athena_compiled):
 # --------------------------------------------------------------------------- #
 # Who calls a macro names its folder; the issue 28 budget on their number.
 MACRO_FOLDERS = {"models", "hooks", "operations", "dispatch"}
-MAX_MACROS = 35
+# 38: issue 27 added three (follows_the_landing_delta, changed_customers,
+# changed_serials): trusted and curated follow the landing delta.
+MAX_MACROS = 38
 
 
 def test_a_macro_file_keeps_at_most_a_three_line_why():

@@ -1,7 +1,14 @@
 -- One row per step_trainer_trusted reading paired with one accelerometer_trusted
 -- reading of the same customer at the same timestamp. No direct identifiers:
 -- the customer appears only as the pseudonymous customer_id.
-{{ config(s3_data_dir=lake_location('machine_learning/curated')) }}
+{{ config(
+    s3_data_dir=lake_location('machine_learning/curated'),
+    full_refresh=none if follows_the_landing_delta() else true,
+    pre_hook="{% if is_incremental() %}delete from {{ this }}
+              where serial_number in ({{ changed_serials() }}){% endif %}"
+) }}
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
+-- {{ ref('step_trainer_landing_typed') }}
 select
     {{ surrogate_key(['steps.step_trainer_reading_id', 'phone.accelerometer_reading_id']) }}
         as machine_learning_reading_id,
@@ -20,3 +27,6 @@ inner join {{ ref('accelerometer_trusted') }} as phone
     on
         steps.customer_id = phone.customer_id
         and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+{% if follows_the_landing_delta() and is_incremental() %}
+    where steps.serial_number in ({{ changed_serials() }})
+{% endif %}

@@ -1,12 +1,21 @@
 -- One row per distinct accelerometer reading (customer, time, x, y, z) of a
 -- customer_trusted customer; a reading delivered twice appears once.
-{{ config(s3_data_dir=lake_location('accelerometer/trusted')) }}
+{{ config(
+    s3_data_dir=lake_location('accelerometer/trusted'),
+    full_refresh=none if follows_the_landing_delta() else true,
+    pre_hook="{% if is_incremental() %}delete from {{ this }}
+              where customer_id in ({{ changed_customers() }}){% endif %}"
+) }}
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }}
 with customers as (
     select
         customer_id,
         email,
         share_with_research_epoch_ms
     from {{ ref('customer_trusted') }}
+    {% if follows_the_landing_delta() and is_incremental() %}
+        where customer_id in ({{ changed_customers() }})
+    {% endif %}
 ),
 
 lines as (

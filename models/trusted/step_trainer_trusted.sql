@@ -3,14 +3,29 @@
 -- phone has a reading at the same timestamp (the phone_owners macro). Serial
 -- numbers were reused by the fulfilment site, so a reading that would fit two
 -- customers is left out.
-{{ config(s3_data_dir=lake_location('step_trainer/trusted')) }}
-with readings as (
+{{ config(
+    s3_data_dir=lake_location('step_trainer/trusted'),
+    full_refresh=none if follows_the_landing_delta() else true,
+    pre_hook="{% if is_incremental() %}delete from {{ this }}
+              where serial_number in ({{ changed_serials() }}){% endif %}"
+) }}
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
+-- {{ ref('step_trainer_landing_typed') }}
+with lines as (
+    select *
+    from {{ ref('step_trainer_landing_typed') }}
+    {%- if follows_the_landing_delta() and is_incremental() %}
+        where serial_number in ({{ changed_serials() }})
+    {%- endif %}
+),
+
+readings as (
     select
         serial_number,
         sensor_reading_epoch_ms,
         distance_from_object,
         max(source_file_modified_at) as landing_file_modified_at
-    from {{ ref('step_trainer_landing_typed') }}
+    from lines
     where rejection_reason is null
     group by serial_number, sensor_reading_epoch_ms, distance_from_object
 ),

@@ -123,7 +123,8 @@ def modified_since_last_good_build(settings: Settings, digest: str) -> list[str]
 def landing_delta(settings: Settings, before: list | None, now: list) -> dict | None:
     """What arrived since the last good build, per typed landing model: the
     landing files to read (new or changed) and the files whose earlier lines
-    go (those, and the removed). None when there is no last good build to
+    go (those, and the removed); `appended_only`: whether landing only gained
+    files. None when there is no last good build to
     compare with or the lists are too long for dbt's command line.
     before, now: input_objects() of the last good build and of today."""
     if before is None:
@@ -138,7 +139,25 @@ def landing_delta(settings: Settings, before: list | None, now: list) -> dict | 
         delta[typed.name] = {
             "read": sorted(f"s3://{settings.bucket}/{k}" for k in read),
             "replace": sorted(f"s3://{settings.bucket}/{k}" for k in read + gone)}
+    # Landing only gained files (none changed or removed, no new erasure request):
+    # trusted and curated may then rewrite only what the new files name
+    # (follows_the_landing_delta); `build` also asks that nothing else changed.
+    typed_prefixes = tuple(lakehouse.landing_prefix(t.entity) for t in lakehouse.TYPED)
+    delta["appended_only"] = (all(new.get(k) == rest for k, rest in old.items())
+                              and all(k in old or k.startswith(typed_prefixes) for k in new))
     return delta if len(json.dumps(delta)) <= DELTA_MAX_CHARS else None
+
+
+def unchanged_but_landing(record: dict | None, current: dict, snapshots: dict | None) -> bool:
+    """True when nothing but the landing objects changed since the last good build
+    (`record`): the same arguments, code and lakehouse, and no table written by
+    anyone else since (stedi forget, a purge, a drop). current: inputs() now;
+    snapshots: table_snapshots() now."""
+    if record is None or snapshots is None or record.get("snapshots") != snapshots:
+        return False
+    before, now = record.get("inputs", {}), json.loads(json.dumps(current))
+    return ({k: v for k, v in before.items() if k != "objects"}
+            == {k: v for k, v in now.items() if k != "objects"})
 
 
 def with_vars(dbt_args: list[str], extra: dict) -> list[str]:
@@ -268,6 +287,8 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
         before = (record or {}).get("inputs", {}).get("objects")
         delta = landing_delta(settings, before, current["objects"])
         if delta is not None and not full_refresh:
+            delta["appended_only"] &= unchanged_but_landing(record, current,
+                                                            table_snapshots(settings))
             args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
         started = time.time()
