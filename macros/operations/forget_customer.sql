@@ -13,7 +13,7 @@
                 ~ table.relation.identifier ~ ' where ' ~ table.predicate %}
             {% do log(('dry run: ' if dry_run else 'run: ') ~ statement, info=true) %}
             {% if not dry_run %}{% do run_query(statement) %}{% endif %}
-            {% do purge_iceberg_table(table.relation, dry_run) %}
+            {% do purge_iceberg_history([table.relation], dry_run) %}
         {% endif %}
     {% endfor %}
 {% endmacro %}

@@ -16,8 +16,12 @@
         union all
         select cast(3 as bigint), 'c', cast('2024-01-01 00:00:02' as timestamp(6))
     {%- endset -%}
+    {%- set ddl = adapter.dispatch('preflight_scratch_ddl', 'stedi')(landing, [
+        {'relation': typed, 'location': table_location ~ typed.identifier ~ '/', 'sql': rows},
+        {'relation': source, 'location': table_location ~ source.identifier ~ '/',
+         'sql': "select 'a' as customer_id"}]) -%}
     {%- set steps = [] -%}
-    {%- for statement in adapter.dispatch('preflight_schema_statements', 'stedi')(landing, [typed, source], true) -%}
+    {%- for statement in ddl['create'] -%}
         {%- do steps.append({'feature': 'create a scratch database', 'sql': statement, 'cleanup': false}) -%}
     {%- endfor -%}
     {%- do steps.append({'feature': 'landing external table DDL (raw JSON lines)',
@@ -29,13 +33,10 @@
     {%- do steps.append({'feature': 'timestamp(6) casts',
         'sql': "select cast('2024-01-01 00:00:00.123456' as timestamp(6)) as loaded_at",
         'cleanup': false}) -%}
-    {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
-        'sql': adapter.dispatch('preflight_iceberg_ctas', 'stedi')(typed, table_location ~ typed.identifier ~ '/', rows),
-        'cleanup': false}) -%}
-    {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
-        'sql': adapter.dispatch('preflight_iceberg_ctas', 'stedi')(source, table_location ~ source.identifier ~ '/',
-            "select 'a' as customer_id"),
-        'cleanup': false}) -%}
+    {%- for statement in ddl['ctas'] -%}
+        {%- do steps.append({'feature': 'Iceberg CTAS at the configured location',
+            'sql': statement, 'cleanup': false}) -%}
+    {%- endfor -%}
     {%- do steps.append({'feature': 'DELETE ... NOT IN (uncorrelated subquery)',
         'sql': 'delete from ' ~ typed ~ ' where customer_id not in (select consenting.customer_id from '
             ~ source ~ ' as consenting) and customer_id = \'c\'', 'cleanup': false}) -%}
@@ -51,7 +52,7 @@
     {%- do steps.append({'feature': 'purge check: assert_iceberg_purged (as stedi purge and forget run it)',
         'sql': 'assert_iceberg_purged(' ~ typed ~ ', before)', 'macro': 'assert_iceberg_purged',
         'args': {'relation': typed}, 'cleanup': false}) -%}
-    {%- for statement in adapter.dispatch('preflight_schema_statements', 'stedi')(landing, [typed, source], false) -%}
+    {%- for statement in ddl['drop'] -%}
         {%- do steps.append({'feature': 'drop what the pre-flight made', 'sql': statement, 'cleanup': true}) -%}
     {%- endfor -%}
     {{ return(steps) }}

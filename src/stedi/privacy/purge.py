@@ -1,7 +1,7 @@
 """The purge (`stedi purge --execute`, and the end of `stedi forget`): no
 earlier state of a table stays readable, in the files or through the catalog.
 
-The SQL part is dbt's (purge_iceberg_history / purge_iceberg_table: compaction,
+The SQL part is dbt's (purge_iceberg_history: compaction,
 snapshot expiry, orphan files, then the check). What SQL cannot reach: on every
 Iceberg commit Trino writes a new metadata file, keeps the old ones, and
 records the one it replaced as the table's `previous_metadata_location` in the
