@@ -57,6 +57,7 @@ class Scenario:
                                 dbt_schema=f"t_{name}")
         self.trino = stack.trino
         self.folder = tmp_path / name
+        self.artifacts = self.folder / "target"   # keep_artifacts() copies a build's here
         for entity in lakehouse.ENTITIES:
             (self.folder / entity / "landing").mkdir(parents=True, exist_ok=True)
         # no daily build of an earlier session on record (the state dir outlives it)
@@ -82,6 +83,15 @@ class Scenario:
         once per scenario (a quarter of a small build's time)."""
         return self.dbt("build", "--exclude-resource-type", "unit_test", *args,
                         variables=variables)
+
+    def keep_artifacts(self) -> Path:
+        """The run_results.json and manifest.json of the build just run (what the
+        report reads), copied from target/ (later dbt commands overwrite it) to
+        self.artifacts, so a test can report on this lakehouse without a build."""
+        self.artifacts.mkdir(exist_ok=True)
+        for name in ("run_results.json", "manifest.json"):
+            shutil.copyfile(self.settings.project_dir / "target" / name, self.artifacts / name)
+        return self.artifacts
 
     def daily(self, variables: dict | None = None) -> production.Build:
         """`stedi build` (production.build): the first one builds in full, the next

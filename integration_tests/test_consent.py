@@ -59,18 +59,6 @@ def consent(stack, tmp_path):
     sc.drop()
 
 
-def test_strict_mode_keeps_only_readings_at_or_after_consent(consent):
-    consent.build("--full-refresh", variables={"strict_consent": True})
-    assert consent.count("accelerometer_trusted") == 2
-    assert consent.count("accelerometer_trusted", "reading_epoch_ms < 5000") == 0
-    assert consent.count("step_trainer_trusted") == 2
-    assert consent.count("machine_learning_curated", "reading_epoch_ms < 5000") == 0
-    assert consent.count("machine_learning_curated") == 2
-    reasons = consent.query("select outcome_reason, count(*) from {accelerometer_landing_outcome}"
-                            " group by 1")
-    assert dict(reasons) == {"trusted_reading": 2, "before_research_consent": 1}
-
-
 def test_withdrawal_removes_the_customer_everywhere_and_purge_makes_it_physical(consent):
     consent.build("--full-refresh")
     # default mode keeps readings from before the consent date (A's at 1000)
@@ -171,7 +159,9 @@ def test_nobody_consenting_builds_empty_tables_that_exist(nobody):
 #      not 8000), then withdraws. A reading that fits two consenting customers
 #      belongs to neither (the fulfilment site reused serial numbers).
 #   M: moves from serial s-m to s-n (same consent).
-#   C: consent moves later (1000 -> 5000): the reading at 2000 leaves.
+#   C: consent moves later (1000 -> 5000): the reading at 2000 leaves (strict
+#      consent: the phone reading and the Step Trainer reading before the
+#      consent date leave every table, the phone reading's outcome says why).
 #   L: consents late (a newer record): the readings delivered before arrive.
 SA, SB = "serial.a@example.com", "serial.b@example.com"
 M, C = "moved@example.com", "redated@example.com"
@@ -194,7 +184,12 @@ def _stories(sc) -> dict:
         "m_curated": sc.query("select serial_number from {machine_learning_curated}"
                               f" where {_of(sc, M)}"),
         "c_kept": sc.query("select reading_epoch_ms, consent_version from {accelerometer_trusted}"
-                           f" where {_of(sc, C)}"),
+                           f" where {_of(sc, C)} order by 1"),
+        "c_steps": sc.query("select sensor_reading_epoch_ms from {step_trainer_trusted}"
+                            f" where {_of(sc, C)} order by 1"),
+        # the phone readings left out as before their customer's consent (C's only)
+        "before_consent": sc.count("accelerometer_landing_outcome",
+                                   "outcome_reason = 'before_research_consent'"),
         "c_curated": sc.count("machine_learning_curated", _of(sc, C)),
         "l_curated": sc.count("machine_learning_curated", _of(sc, L)),
     }
@@ -218,7 +213,9 @@ def test_incremental_runs_follow_later_deliveries_as_a_full_refresh_does(stack, 
         assert _stories(sc) == {
             "s_steps": [[6_000], [8_000]], "s_others": 0, "s_curated": 2,
             "m_serials": [["s-m"]], "m_curated": [["s-m"]],
-            "c_kept": [[2_000, 1_000], [36_000, 1_000]], "c_curated": 2, "l_curated": 0}
+            "c_kept": [[2_000, 1_000], [36_000, 1_000]], "c_steps": [[2_000], [36_000]],
+            "before_consent": 0,
+            "c_curated": 2, "l_curated": 0}
 
         # B arrives on s-x; M moves to s-n; C's consent is re-dated to 5000.
         sc.write("customer", "customer-2.json", [
@@ -231,7 +228,9 @@ def test_incremental_runs_follow_later_deliveries_as_a_full_refresh_does(stack, 
         assert sc.daily(STRICT).ran
         second = {"s_steps": [[8_000]], "s_others": 0, "s_curated": 1,
                   "m_serials": [["s-n"]], "m_curated": [["s-n"]],
-                  "c_kept": [[36_000, 5_000]], "c_curated": 1, "l_curated": 1}
+                  "c_kept": [[36_000, 5_000]], "c_steps": [[36_000]],
+                  "before_consent": 1,
+                  "c_curated": 1, "l_curated": 1}
         assert _stories(sc) == second
 
         # B withdraws: the reading at 6000 is A's again.

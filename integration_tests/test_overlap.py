@@ -12,6 +12,7 @@ import json
 import subprocess
 import time
 
+import pytest
 from conftest import STEDI
 from scenario import Scenario
 from test_forget import PROTECTED, F, K, _clear_requests, _files, _rows_of
@@ -34,20 +35,26 @@ def _wait_for_holder(sc, holder: str, timeout: float = 300) -> None:
     raise AssertionError(f"{holder} never held the lock")
 
 
-def _built(stack, name: str, tmp_path) -> Scenario:
-    """test_forget's people, loaded and built."""
-    sc = Scenario(stack, name, tmp_path)
+@pytest.fixture(scope="module")
+def overlap(stack, tmp_path_factory):
+    """test_forget's people, loaded and built once for both tests: each starts
+    its own `stedi build --full-refresh` (every table replaced) on it, and each
+    test's proof reads the rows before and after its own overlap."""
+    sc = Scenario(stack, "overlap", tmp_path_factory.mktemp("overlap"))
     _clear_requests(sc.settings)
     _files(sc)
     sc.load()
     sc.build("--full-refresh")
-    return sc
+    yield sc
+    sc.drop()
+    _clear_requests(sc.settings)
 
 
 def _overlap(sc, tmp_path, *second: str) -> None:
     """`stedi build --full-refresh` (every table replaced), and `second`
     started 5 s into its dbt run. Both must succeed, every node of the build
     (its own dbt target path), and the upkeep must start after the build."""
+    started = sc.trino.query("select to_unixtime(current_timestamp)")[0][0]
     build = subprocess.Popen([STEDI, "build", "--full-refresh"],
                              env=dict(_env(sc), DBT_TARGET_PATH=str(tmp_path / "build")),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -62,44 +69,41 @@ def _overlap(sc, tmp_path, *second: str) -> None:
     results = json.loads((tmp_path / "build" / "run_results.json").read_text())["results"]
     statuses = {r["unique_id"]: r["status"] for r in results}
     assert statuses and set(statuses.values()) <= {"success", "pass", "no-op"}, statuses
-    assert_upkeep_started_after_the_build(sc)
+    assert_upkeep_started_after_the_build(sc, started)
     assert lock.current(sc.settings) is None
 
 
-def assert_upkeep_started_after_the_build(sc) -> None:
-    """Trino's own record of the queries (system.runtime.queries): every table
-    the build created had ended before the first compaction started."""
+def assert_upkeep_started_after_the_build(sc, since: float) -> None:
+    """Trino's own record of the queries (system.runtime.queries) created since
+    `since` (epoch seconds: this overlap's, not an earlier test's on the same
+    lakehouse): every table the build created had ended before the first
+    compaction started."""
     rows = sc.trino.query(f"""
         select
             max(case when regexp_like(query, '(?i)create (or replace )?table') then "end" end),
             min(case when regexp_like(query, '(?i)execute optimize') then created end)
         from system.runtime.queries
-        where query like '%{sc.settings.dbt_schema}_%' and state = 'FINISHED'""")
+        where query like '%{sc.settings.dbt_schema}_%' and state = 'FINISHED'
+          and to_unixtime(created) >= {since}""")
     last_create, first_optimize = rows[0]
     assert last_create is not None and first_optimize is not None, rows
     assert last_create <= first_optimize, rows
 
 
-def test_a_purge_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
-    sc = _built(stack, "overlap_purge", tmp_path)
-    try:
-        rows = {m: sc.count(m) for m in PROTECTED}
-        _overlap(sc, tmp_path, "purge", "--execute")
-        # the purge ran after the build: the rows stay, one snapshot per table
-        for model in PROTECTED:
-            assert sc.count(model) == rows[model], model
-            assert sc.query(f'select count(*) from {sc.table(model)[:-1]}$snapshots"')[0][0] == 1
-    finally:
-        sc.drop()
+def test_a_purge_started_during_a_build_waits_and_both_succeed(overlap, tmp_path):
+    sc = overlap
+    rows = {m: sc.count(m) for m in PROTECTED}
+    _overlap(sc, tmp_path, "purge", "--execute")
+    # the purge ran after the build: the rows stay, one snapshot per table
+    for model in PROTECTED:
+        assert sc.count(model) == rows[model], model
+        assert sc.query(f'select count(*) from {sc.table(model)[:-1]}$snapshots"')[0][0] == 1
 
 
-def test_an_erasure_started_during_a_build_waits_and_both_succeed(stack, tmp_path):
-    sc = _built(stack, "overlap_forget", tmp_path)
-    try:
-        keeps = _rows_of(sc, K)
-        _overlap(sc, tmp_path, "forget", F, "--execute")
-        assert all(n == 0 for n in _rows_of(sc, F).values())
-        assert _rows_of(sc, K) == keeps
-    finally:
-        sc.drop()
-        _clear_requests(sc.settings)
+def test_an_erasure_started_during_a_build_waits_and_both_succeed(overlap, tmp_path):
+    sc = overlap
+    keeps = _rows_of(sc, K)
+    assert all(n > 0 for n in _rows_of(sc, F).values())
+    _overlap(sc, tmp_path, "forget", F, "--execute")
+    assert all(n == 0 for n in _rows_of(sc, F).values())
+    assert _rows_of(sc, K) == keeps
