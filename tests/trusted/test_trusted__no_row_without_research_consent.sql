@@ -3,24 +3,34 @@
 -- landing records by the rules of models/landing/customer_landing_current.yml,
 -- without reading that model or customer_trusted. On a daily run it checks the
 -- rows that run rewrote (the changed customers', and serials' in the serial-keyed
--- tables) and those customers' records; whole otherwise (docs/incremental.md).
+-- tables); whole otherwise (docs/incremental.md).
 {%- set daily = follows_the_landing_delta() %}
 -- depends_on: {{ ref('accelerometer_landing_typed') }}, {{ ref('step_trainer_landing_typed') }}
+{%- set keyed_by = {'customer_trusted': 'customer_id', 'accelerometer_trusted': 'customer_id',
+                     'step_trainer_trusted': 'serial_number', 'customers_curated': 'customer_id',
+                     'machine_learning_curated': 'serial_number'} %}
 with protected_rows as (
-    {% for model, key in [('customer_trusted', 'customer_id'),
-                          ('accelerometer_trusted', 'customer_id'),
-                          ('step_trainer_trusted', 'serial_number'),
-                          ('customers_curated', 'customer_id'),
-                          ('machine_learning_curated', 'serial_number')] %}
+    {% for model, key in keyed_by.items() %}
         select
             '{{ model }}' as model_name,
-            customer_id
+            customer_id,
+            '{{ key }}' as keyed_by,
+            {{ key }} as key_value
         from {{ ref(model) }}
-        {%- if daily %}
-            where {{ key }} in ({{ changed_customers() if key == 'customer_id' else changed_serials() }})
-        {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+tested_rows as (
+    select
+        model_name,
+        customer_id
+    from protected_rows
+    {%- if daily %}
+        where
+            (keyed_by = 'customer_id' and key_value in ({{ changed_customers() }}))
+            or (keyed_by = 'serial_number' and key_value in ({{ changed_serials() }}))
+    {%- endif %}
 ),
 
 records as (
@@ -31,13 +41,8 @@ records as (
         rejection_reason is null as is_usable
     from {{ ref('customer_landing_typed') }}
     where
-        (
-            rejection_reason is null
-            or rejection_reason in ('invalid_last_update_date', 'invalid_research_consent_date')
-        )
-        {%- if daily %}
-            and {{ customer_id('email_key') }} in (select customer_id from protected_rows)
-        {%- endif %}
+        rejection_reason is null
+        or rejection_reason in ('invalid_last_update_date', 'invalid_research_consent_date')
 ),
 
 latest_update as (
@@ -75,9 +80,9 @@ consenting as (
 )
 
 select
-    protected_rows.model_name,
-    protected_rows.customer_id
-from protected_rows
+    tested_rows.model_name,
+    tested_rows.customer_id
+from tested_rows
 left join consenting
-    on protected_rows.customer_id = consenting.customer_id
+    on tested_rows.customer_id = consenting.customer_id
 where consenting.customer_id is null
