@@ -249,6 +249,9 @@ COMMANDS = [
     ("dbt build --target athena --exclude-resource-type unit_test",
      ("create schema", "on-run-start", "model full", "model incremental",
       "model incremental (query)", "hook", "test"), None),
+    # the whole-table proof (docs/incremental.md): every data test, no model
+    ("dbt test --target athena --exclude-resource-type unit_test",
+     ("on-run-start", "test"), None),
     ("dbt run --target athena --select <the three *_landing_typed>",
      ("create schema", "on-run-start", "model full", "model incremental",
       "model incremental (query)", "hook"), TYPED),

@@ -11,6 +11,9 @@
 -- The rules that keep a reading (a consenting customer; with strict_consent,
 -- taken at or after the consent) are restated here on purpose, apart from
 -- accelerometer_trusted and is_before_research_consent: an independent check.
+-- On a daily run the landing and typed lines are counted for the files that run
+-- read (the others are unchanged since they were counted); the rest is whole.
+{%- set daily = follows_the_landing_delta() %}
 with customer_accounting as (
     select
         count_if(outcome = 'trusted') as trusted_rows_from_landing,
@@ -79,10 +82,15 @@ reconciliation as (
     {%- for entity in ['customer', 'accelerometer', 'step_trainer'] %}
         select
             '{{ entity }}_landing' as dataset,
+            {% set files = var('landing_delta')[entity ~ '_landing_typed']['read'] if daily %}
             (
                 select count(*) from {{ source('landing', entity ~ '_landing') }}
+                where {{ landing_file_list('"$path"', files) if daily else 'true' }}
             ) as landing_lines,
-            (select count(*) from {{ ref(entity ~ '_landing_typed') }}) as typed_lines,
+            (
+                select count(*) from {{ ref(entity ~ '_landing_typed') }}
+                where {{ landing_file_list('source_file', files) if daily else 'true' }}
+            ) as typed_lines,
             (select count(*) from {{ ref(entity ~ '_trusted') }}) as trusted_rows,
             accounting.trusted_rows_from_landing,
             accounting.unexplained_lines

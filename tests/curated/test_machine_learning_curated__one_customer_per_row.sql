@@ -1,9 +1,20 @@
 -- Assert that every machine_learning_curated row pairs readings of one customer:
 -- its phone reading is that customer's at that timestamp with those x/y/z, its
 -- Step Trainer reading is attributed to that customer at that timestamp, and
--- the Step Trainer's serial number is that customer's.
+-- the Step Trainer's serial number is that customer's. On a daily run it checks
+-- the serials that run rewrote; whole otherwise (docs/incremental.md).
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
+-- {{ ref('step_trainer_landing_typed') }}
+with ml_reading as (
+    select *
+    from {{ ref('machine_learning_curated') }}
+    {%- if follows_the_landing_delta() %}
+        where serial_number in ({{ changed_serials() }})
+    {%- endif %}
+)
+
 select ml_reading.machine_learning_reading_id
-from {{ ref('machine_learning_curated') }} as ml_reading
+from ml_reading
 left join {{ ref('accelerometer_trusted') }} as phone
     on ml_reading.accelerometer_reading_id = phone.accelerometer_reading_id
 left join {{ ref('step_trainer_trusted') }} as steps

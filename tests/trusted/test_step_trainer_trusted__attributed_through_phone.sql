@@ -3,7 +3,10 @@
 -- (serial numbers alone were reused by the fulfilment site). The rule is
 -- restated here on purpose, apart from the phone_owners macro, so that a
 -- mistake in the macro cannot pass its own test. The phone readings are
--- joined from the tested rows (no correlated subquery under an OR).
+-- joined from the tested rows (no correlated subquery under an OR). On a daily
+-- run it checks the serials that run rewrote; whole otherwise (docs/incremental.md).
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
+-- {{ ref('step_trainer_landing_typed') }}
 with steps as (
     select
         step_trainer_reading_id,
@@ -11,6 +14,9 @@ with steps as (
         serial_number,
         sensor_reading_epoch_ms
     from {{ ref('step_trainer_trusted') }}
+    {%- if follows_the_landing_delta() %}
+        where serial_number in ({{ changed_serials() }})
+    {%- endif %}
 ),
 
 phone_at_step_time as (

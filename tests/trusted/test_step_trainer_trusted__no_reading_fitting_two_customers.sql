@@ -5,7 +5,10 @@
 -- purpose, apart from macros/phone_owners.sql: the customers come from
 -- customer_trusted (not customers_curated), so a mistake in the macro or in
 -- customers_curated cannot pass this test. Returns each such reading and the
--- number of customers it fits.
+-- number of customers it fits. On a daily run it checks the serials that run
+-- rewrote (every customer holding one of them is among them); whole otherwise.
+-- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
+-- {{ ref('step_trainer_landing_typed') }}
 with fits as (
     select
         steps.step_trainer_reading_id,
@@ -17,6 +20,9 @@ with fits as (
         on
             customers.customer_id = phone.customer_id
             and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+    {%- if follows_the_landing_delta() %}
+        where steps.serial_number in ({{ changed_serials() }})
+    {%- endif %}
 )
 
 select

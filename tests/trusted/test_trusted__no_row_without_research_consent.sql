@@ -1,8 +1,39 @@
 -- Assert that no trusted or curated row belongs to a customer without current
 -- research consent. An independent check: consent is recomputed here from the
 -- landing records by the rules of models/landing/customer_landing_current.yml,
--- without reading that model or customer_trusted.
-with records as (
+-- without reading that model or customer_trusted. On a daily run it checks the
+-- rows that run rewrote (the changed customers', and serials' in the serial-keyed
+-- tables); whole otherwise (docs/incremental.md).
+{%- set daily = follows_the_landing_delta() %}
+-- depends_on: {{ ref('accelerometer_landing_typed') }}, {{ ref('step_trainer_landing_typed') }}
+{%- set keyed_by = {'customer_trusted': 'customer_id', 'accelerometer_trusted': 'customer_id',
+                     'step_trainer_trusted': 'serial_number', 'customers_curated': 'customer_id',
+                     'machine_learning_curated': 'serial_number'} %}
+with protected_rows as (
+    {% for model, key in keyed_by.items() %}
+        select
+            '{{ model }}' as model_name,
+            customer_id,
+            '{{ key }}' as keyed_by,
+            {{ key }} as key_value
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+tested_rows as (
+    select
+        model_name,
+        customer_id
+    from protected_rows
+    {%- if daily %}
+        where
+            (keyed_by = 'customer_id' and key_value in ({{ changed_customers() }}))
+            or (keyed_by = 'serial_number' and key_value in ({{ changed_serials() }}))
+    {%- endif %}
+),
+
+records as (
     select
         email_key,
         last_update_epoch_ms,
@@ -46,23 +77,12 @@ consenting as (
             or records.last_update_epoch_ms < latest_update.last_update_epoch_ms
             or coalesce(records.share_with_research_epoch_ms, 0) <> 0
         )
-),
-
-protected_rows as (
-    {% for model in ['customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted',
-                     'customers_curated', 'machine_learning_curated'] %}
-        select
-            '{{ model }}' as model_name,
-            customer_id
-        from {{ ref(model) }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 )
 
 select
-    protected_rows.model_name,
-    protected_rows.customer_id
-from protected_rows
+    tested_rows.model_name,
+    tested_rows.customer_id
+from tested_rows
 left join consenting
-    on protected_rows.customer_id = consenting.customer_id
+    on tested_rows.customer_id = consenting.customer_id
 where consenting.customer_id is null

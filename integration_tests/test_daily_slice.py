@@ -1,0 +1,102 @@
+"""A daily run's tests check the slice it rewrote; the whole-table proof checks
+every row (docs/incremental.md, "What a daily run tests").
+
+A daily `stedi build` (landing only gained files) runs the singular tests on the
+customers and serials the new files name. A fault planted in a customer the new
+files do not name is not seen by the daily run's consent test, and is by the
+proof command; a fault in a customer they name fails the daily run's test."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO_ROOT
+from scenario import Scenario, customer, reading
+
+from stedi.errors import StackError
+
+CONSENT_TEST = "test_trusted__no_row_without_research_consent"
+# The whole-table proof, as docs/incremental.md gives it.
+PROOF = ["dbt", "test", "--exclude-resource-type", "unit_test"]
+
+
+def _run_results() -> dict:
+    return json.loads((REPO_ROOT / "target" / "run_results.json").read_text())
+
+
+def _test_status(sc: Scenario, variables: dict) -> str:
+    """The consent test's status ('pass' or 'fail') run with these vars."""
+    with contextlib.suppress(StackError):  # dbt exits 1 on a failing test: the status says
+        sc.dbt("test", "--select", CONSENT_TEST, variables=variables)
+    (result,) = [r for r in _run_results()["results"] if r["unique_id"].endswith(CONSENT_TEST)]
+    return result["status"]
+
+
+def _proof(sc: Scenario) -> subprocess.CompletedProcess:
+    """The documented proof command on the scenario's lakehouse."""
+    env = dict(os.environ, STEDI_BUCKET=sc.settings.bucket, STEDI_SCHEMA=sc.settings.dbt_schema)
+    stedi = Path(sys.executable).parent / "stedi"
+    return subprocess.run([str(stedi), *PROOF], check=False, cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True)
+
+
+def _plant_reading(sc: Scenario, email: str) -> None:
+    """A leaked accelerometer_trusted row of this (non-consenting) customer."""
+    sc.query("insert into {accelerometer_trusted} "
+             "(accelerometer_reading_id, customer_id, reading_epoch_ms, reading_at, x, y, z) "
+             f"select 'leak-{email}', to_hex(sha256(to_utf8('{email}'))), "
+             "reading_epoch_ms, reading_at, x, y, z from {accelerometer_trusted} limit 1")
+
+
+def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_path):
+    sc = Scenario(stack, "daily_slice", tmp_path)
+    try:
+        sc.write("customer", "c1.json", [customer("a@x.com", serial="s-a", consent=500),
+                                         customer("c@x.com", serial="s-c"),
+                                         customer("d@x.com", serial="s-d")])
+        sc.write("accelerometer", "a1.json", [reading("a@x.com", 1_000),
+                                              reading("c@x.com", 1_000),
+                                              reading("d@x.com", 1_000)])
+        sc.load()
+        assert sc.daily().ran                      # no build on record: in full
+        # the next day's file names a (consenting) and c (not), not d
+        sc.write("accelerometer", "a2.json", [reading("a@x.com", 2_000),
+                                              reading("c@x.com", 2_000)])
+        sc.load()
+        assert sc.daily().ran
+        daily = _run_results()["args"]["vars"]
+        assert daily["landing_delta"]["appended_only"] is True, daily
+        compiled = (REPO_ROOT / "target" / "compiled" / "stedi" / "tests" / "trusted"
+                    / f"{CONSENT_TEST}.sql").read_text()
+        assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in compiled
+        # the reconciliation counts the landing lines of the file the run read only
+        reconciliation = (REPO_ROOT / "target" / "compiled" / "stedi" / "tests" / "audit"
+                          / "test_landing__every_line_accounted_for.sql").read_text()
+        assert (f"\"$path\" in ('s3://{sc.settings.bucket}/accelerometer/landing/a2.json')"
+                in reconciliation), reconciliation
+
+        # a clean lake: the proof passes
+        clean = _proof(sc)
+        assert clean.returncode == 0, clean.stdout[-3000:]
+
+        # d, unchanged today: the daily test does not read d's rows, the proof does
+        _plant_reading(sc, "d@x.com")
+        assert sc.count("accelerometer_trusted", "accelerometer_reading_id like 'leak-%'") == 1
+        assert _test_status(sc, daily) == "pass"
+        assert _test_status(sc, {}) == "fail"      # the same test, whole
+        faulty = _proof(sc)
+        assert faulty.returncode != 0
+        assert any(r["unique_id"].endswith(CONSENT_TEST) and r["status"] == "fail"
+                   for r in _run_results()["results"])
+
+        # c, named by today's file: the daily test reads c's rows and fails
+        sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
+        _plant_reading(sc, "c@x.com")
+        assert _test_status(sc, daily) == "fail"
+    finally:
+        sc.drop()
