@@ -24,7 +24,7 @@ from conftest import STEDI
 from scenario import Scenario, customer, reading, step
 from test_forget import Needles, _clear_requests, needles_in_object
 
-from stedi import dbt_runner, s3
+from stedi import dbt_runner, lakehouse, s3
 from stedi.errors import StackError
 from stedi.privacy import forgotten, purge
 from stedi.stack.trino import TrinoService
@@ -54,11 +54,16 @@ def lake(stack, tmp_path_factory):
     _clear_requests(sc.settings)
 
 
-def _objects(client, table_files: list[str]) -> dict[str, bytes]:
-    """Every object under the table's location, by URI, with its bytes."""
+def _location(table_files: list[str]) -> tuple[str, str]:
+    """A table's bucket and location (its key prefix), from the files it references."""
     manifest_list = next(p for p in table_files if "/metadata/snap-" in p)
     bucket, key = manifest_list.split("://", 1)[1].split("/", 1)
-    location = key.split("/metadata/", 1)[0] + "/"
+    return bucket, key.split("/metadata/", 1)[0] + "/"
+
+
+def _objects(client, table_files: list[str]) -> dict[str, bytes]:
+    """Every object under the table's location, by URI, with its bytes."""
+    bucket, location = _location(table_files)
     found = {}
     for obj in purge._list(client, bucket, location):
         found[f"s3://{bucket}/{obj['Key']}"] = client.get_object(
@@ -170,9 +175,8 @@ def _left_in_locations(client, references: dict[str, list[str]]) -> list[str]:
     file names."""
     left = []
     for paths in references.values():
-        listed = next(p for p in paths if "/metadata/snap-" in p)
-        bucket, key = listed.split("://", 1)[1].split("/", 1)
-        keys = [o["Key"] for o in purge._list(client, bucket, key.split("/metadata/", 1)[0] + "/")]
+        bucket, location = _location(paths)
+        keys = [o["Key"] for o in purge._list(client, bucket, location)]
         newest = max((k for k in keys if k.endswith(".metadata.json")),
                      key=lambda k: int(k.rsplit("/", 1)[1].split("-", 1)[0]))
         wanted = {p.split("://", 1)[1].split("/", 1)[1] for p in paths} | {newest}
@@ -242,10 +246,12 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     """The purge runs as a MinIO user without s3:DeleteObject (as a role without
     it on AWS, where VACUUM then succeeds and deletes nothing): `stedi purge`
     fails naming every file left and every table not purged, so the erased
-    rows (B's, whom no other test erases) are in a named file or a named table.
-    With Trino's deletes allowed but stedi's own denied, it fails naming the
-    metadata files left; with the permission granted, the same purge deletes
-    every file and passes."""
+    rows (B's, whom no other test erases) are in a named file or a named table;
+    `stedi forget B` fails the same way. With Trino's deletes allowed but
+    stedi's own denied, the purge and the erasure fail naming the metadata files
+    left; with the permission granted, the erasure run again (B is already
+    forgotten: no row is left to find, only files) deletes every file of every
+    zone and passes, and so does the purge."""
     sc = lake
     as_purger, deny_deletes = purger
     client = s3.client(sc.settings)
@@ -271,18 +277,32 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
                   if "customer_trusted\"" in line and "did not finish" in line]
     assert set(survived) <= set(named) or unfinished, (survived, denied.stderr)
 
-    # Trino's deletes allowed, stedi's own of superseded metadata files denied:
-    # the purge's SQL finishes, and the check names the metadata files left.
-    deny_deletes(".metadata.json")
-    denied = _stedi(sc, "purge", "--execute", settings=as_purger)
-    assert denied.returncode == 1, denied.stdout + denied.stderr
-    named = _left_in_locations(client, purge.file_references(sc.settings))
-    assert named and all(path.endswith(".metadata.json") for path in named), named
+    # `stedi forget B` purges every table it deletes from, landing's too: its
+    # failed purge names the files it left in every zone, and the table.
+    denied = _stedi(sc, "forget", B, "--execute", settings=as_purger)
+    print(f"\nforget: exit {denied.returncode}\n{denied.stderr[-3000:]}")
+    assert denied.returncode != 0, denied.stdout + denied.stderr
+    named = _left_in_locations(client, purge.file_references(sc.settings, lakehouse.ZONES))
+    assert named, "the denied deletes left no file"
     for path in named:
         assert path in denied.stderr, (path, denied.stderr)
+    assert "did not finish" in denied.stderr, denied.stderr
+
+    # Trino's deletes allowed, stedi's own of superseded metadata files denied:
+    # the SQL finishes, and the check names the metadata files left.
+    deny_deletes(".metadata.json")
+    for command in (["purge", "--execute"], ["forget", B, "--execute"]):
+        denied = _stedi(sc, *command, settings=as_purger)
+        assert denied.returncode == 1, (command, denied.stdout + denied.stderr)
+        zones = lakehouse.ZONES if command[0] == "forget" else purge.PURGED_ZONES
+        named = _left_in_locations(client, purge.file_references(sc.settings, zones))
+        assert named and all(path.endswith(".metadata.json") for path in named), named
+        for path in named:
+            assert path in denied.stderr, (command, path, denied.stderr)
 
     deny_deletes(None)
-    allowed = _stedi(sc, "purge", "--execute", settings=as_purger)
-    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
-    purge.check_files(sc.settings, locked=True)
+    for command in (["forget", B, "--execute"], ["purge", "--execute"]):
+        allowed = _stedi(sc, *command, settings=as_purger)
+        assert allowed.returncode == 0, (command, allowed.stdout + allowed.stderr)
+    purge.check_files(sc.settings, lakehouse.ZONES, locked=True)
     assert holding_b() == []

@@ -140,12 +140,15 @@ def _forget(settings, args, forget, target) -> int:
         raise StackError("forget: no data of that customer in the landing files or the "
                          "tables; nothing changed (check the email)")
     print(json.dumps(plan.as_dict(), indent=2) if args.json else forget.format_plan(plan))
-    if not plan.found:
-        print("[stedi] already forgotten: nothing left to remove", file=sys.stderr)
-    elif args.execute:
+    if args.execute:
+        # Already forgotten too: an erasure whose purge failed (S3 denied a delete)
+        # left no row to find but files to delete; running it again finishes it.
         forget.execute(settings, plan, target)
         print("[stedi] forgotten: lines removed, rows deleted, Iceberg history purged",
               file=sys.stderr)
+    elif not plan.found:
+        print("[stedi] already forgotten: nothing left to remove (--execute purges their"
+              " tables' history again)", file=sys.stderr)
     else:
         print("[stedi] dry run: nothing changed; run with --execute", file=sys.stderr)
     return 0

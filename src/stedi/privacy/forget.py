@@ -50,6 +50,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -248,9 +249,13 @@ def dbt_steps(plan: Plan, target: Target) -> list[list[str]]:
 
 def erase_rows(settings: Settings, plan: Plan, target: Target) -> None:
     """The typed landing tables re-read the rewritten objects; the rows are
-    deleted and purged (dbt_steps)."""
-    for step in dbt_steps(plan, target):
-        dbt_runner.run_dbt(step, settings, quiet=True)
+    deleted and purged (dbt_steps). Locally a purge that fails (S3 denied a
+    delete) names every file it left and every table it did not finish."""
+    leftovers = (purge.naming_leftovers(settings, lakehouse.ZONES) if target.name == "local"
+                 else nullcontext())
+    with leftovers:
+        for step in dbt_steps(plan, target):
+            dbt_runner.run_dbt(step, settings, quiet=True)
     if target.name == "local":
         # The catalog must not point at a metadata file from before the purge, no
         # table a failed run left may hold their rows, and no file may be left.

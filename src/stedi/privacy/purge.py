@@ -209,7 +209,7 @@ def _fail_on(found: dict[str, list[str]]) -> None:
         raise StackError(
             f"purge check: {len(lines)} file(s) in the purged tables' locations are referenced"
             " by no table state, so a purge did not delete them (on AWS: does the role have"
-            " s3:DeleteObject on the table locations?):\n" + "\n".join(lines[:50]))
+            " s3:DeleteObject on the table locations?):\n" + "\n".join(lines))
 
 
 def drop_leftovers(settings: Settings, client=None) -> list[str]:
