@@ -278,7 +278,9 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     assert set(survived) <= set(named) or unfinished, (survived, denied.stderr)
 
     # `stedi forget B` purges every table it deletes from, landing's too: its
-    # failed purge names the files it left in every zone, and the table.
+    # failed purge names the files it left in every zone. (Which table it stops
+    # at, and so whether check_iceberg_purged, which visits trusted and curated,
+    # names one unfinished, depends on the graph's order: not asserted.)
     denied = _stedi(sc, "forget", B, "--execute", settings=as_purger)
     print(f"\nforget: exit {denied.returncode}\n{denied.stderr[-3000:]}")
     assert denied.returncode != 0, denied.stdout + denied.stderr
@@ -286,7 +288,6 @@ def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     assert named, "the denied deletes left no file"
     for path in named:
         assert path in denied.stderr, (path, denied.stderr)
-    assert "did not finish" in denied.stderr, denied.stderr
 
     # Trino's deletes allowed, stedi's own of superseded metadata files denied:
     # the SQL finishes, and the check names the metadata files left.
