@@ -226,6 +226,8 @@ def test_the_daily_run_names_what_arrived_since_the_last_good_build():
     assert delta["appended_only"] is False
     added = [*before, ["customer/landing/c2.json", '"c2"', 10, "t2"]]
     assert production.landing_delta(settings, before, added)["appended_only"] is True
+    # ... unless something else changed (unchanged_but_landing: code, arguments, tables)
+    assert production.landing_delta(settings, before, added, False)["appended_only"] is False
     for other in (["customer/landing/c1.json", '"c9"', 10, "t2"],
                   ["privacy/forgotten_customers/request-2.json", '"r"', 10, "t2"]):
         assert production.landing_delta(settings, before, [*added, other])["appended_only"] is False

@@ -120,12 +120,14 @@ def modified_since_last_good_build(settings: Settings, digest: str) -> list[str]
     return sorted(line for line in out.splitlines() if re.fullmatch(r"\w+", line))
 
 
-def landing_delta(settings: Settings, before: list | None, now: list) -> dict | None:
+def landing_delta(settings: Settings, before: list | None, now: list,
+                  others_unchanged: bool = True) -> dict | None:
     """What arrived since the last good build, per typed landing model: the
     landing files to read (new or changed) and the files whose earlier lines
     go (those, and the removed); `appended_only`: whether landing only gained
-    files. None when there is no last good build to
-    compare with or the lists are too long for dbt's command line.
+    files and nothing else changed (`others_unchanged`: unchanged_but_landing).
+    None when there is no last good build to compare with or the lists are too
+    long for dbt's command line.
     before, now: input_objects() of the last good build and of today."""
     if before is None:
         return None
@@ -139,11 +141,12 @@ def landing_delta(settings: Settings, before: list | None, now: list) -> dict | 
         delta[typed.name] = {
             "read": sorted(f"s3://{settings.bucket}/{k}" for k in read),
             "replace": sorted(f"s3://{settings.bucket}/{k}" for k in read + gone)}
-    # Landing only gained files (none changed or removed, no new erasure request):
-    # trusted and curated may then rewrite only what the new files name
-    # (follows_the_landing_delta); `build` also asks that nothing else changed.
+    # Landing only gained files (none changed or removed, no new erasure request)
+    # and nothing else changed: trusted and curated may then rewrite only what
+    # the new files name (follows_the_landing_delta).
     typed_prefixes = tuple(lakehouse.landing_prefix(t.entity) for t in lakehouse.TYPED)
-    delta["appended_only"] = (all(new.get(k) == rest for k, rest in old.items())
+    delta["appended_only"] = (others_unchanged
+                              and all(new.get(k) == rest for k, rest in old.items())
                               and all(k in old or k.startswith(typed_prefixes) for k in new))
     return delta if len(json.dumps(delta)) <= DELTA_MAX_CHARS else None
 
@@ -285,10 +288,10 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
             if since is not None:
                 return Build(False, f"unchanged since the build of {since}")
         before = (record or {}).get("inputs", {}).get("objects")
-        delta = landing_delta(settings, before, current["objects"])
-        if delta is not None and not full_refresh:
-            delta["appended_only"] &= unchanged_but_landing(record, current,
-                                                            table_snapshots(settings))
+        delta = None if full_refresh or before is None else landing_delta(
+            settings, before, current["objects"],
+            unchanged_but_landing(record, current, table_snapshots(settings)))
+        if delta is not None:
             args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
         started = time.time()
