@@ -15,7 +15,7 @@ import time
 import pytest
 from conftest import STEDI
 from scenario import Scenario
-from test_forget import PROTECTED, F, K, _clear_requests, _files, _rows_of
+from test_forget import PROTECTED, F, K, _clear_requests, _customer_id, _files, _rows_of
 
 from stedi import dbt_runner, lock
 
@@ -50,10 +50,11 @@ def overlap(stack, tmp_path_factory):
     _clear_requests(sc.settings)
 
 
-def _overlap(sc, tmp_path, *second: str) -> None:
+def _overlap(sc, tmp_path, upkeep: str, *second: str) -> None:
     """`stedi build --full-refresh` (every table replaced), and `second`
     started 5 s into its dbt run. Both must succeed, every node of the build
-    (its own dbt target path), and the upkeep must start after the build."""
+    (its own dbt target path), and the upkeep's first query (the first whose
+    text matches the regex `upkeep`) must start after the build."""
     started = sc.trino.query("select to_unixtime(current_timestamp)")[0][0]
     build = subprocess.Popen([STEDI, "build", "--full-refresh"],
                              env=dict(_env(sc), DBT_TARGET_PATH=str(tmp_path / "build")),
@@ -69,19 +70,19 @@ def _overlap(sc, tmp_path, *second: str) -> None:
     results = json.loads((tmp_path / "build" / "run_results.json").read_text())["results"]
     statuses = {r["unique_id"]: r["status"] for r in results}
     assert statuses and set(statuses.values()) <= {"success", "pass", "no-op"}, statuses
-    assert_upkeep_started_after_the_build(sc, started)
+    assert_upkeep_started_after_the_build(sc, started, upkeep)
     assert lock.current(sc.settings) is None
 
 
-def assert_upkeep_started_after_the_build(sc, since: float) -> None:
+def assert_upkeep_started_after_the_build(sc, since: float, upkeep: str) -> None:
     """Trino's own record of the queries (system.runtime.queries) created since
     `since` (epoch seconds: this overlap's, not an earlier test's on the same
-    lakehouse): every table the build created had ended before the first
-    compaction started."""
+    lakehouse): every table the build created had ended before the upkeep's
+    first query (text matching `upkeep`) was created."""
     rows = sc.trino.query(f"""
         select
             max(case when regexp_like(query, '(?i)create (or replace )?table') then "end" end),
-            min(case when regexp_like(query, '(?i)execute optimize') then created end)
+            min(case when regexp_like(query, '{upkeep}') then created end)
         from system.runtime.queries
         where query like '%{sc.settings.dbt_schema}_%' and state = 'FINISHED'
           and to_unixtime(created) >= {since}""")
@@ -93,7 +94,8 @@ def assert_upkeep_started_after_the_build(sc, since: float) -> None:
 def test_a_purge_started_during_a_build_waits_and_both_succeed(overlap, tmp_path):
     sc = overlap
     rows = {m: sc.count(m) for m in PROTECTED}
-    _overlap(sc, tmp_path, "purge", "--execute")
+    # its first write is a compaction (stedi.privacy.purge)
+    _overlap(sc, tmp_path, "(?i)execute optimize", "purge", "--execute")
     # the purge ran after the build: the rows stay, one snapshot per table
     for model in PROTECTED:
         assert sc.count(model) == rows[model], model
@@ -104,6 +106,8 @@ def test_an_erasure_started_during_a_build_waits_and_both_succeed(overlap, tmp_p
     sc = overlap
     keeps = _rows_of(sc, K)
     assert all(n > 0 for n in _rows_of(sc, F).values())
-    _overlap(sc, tmp_path, "forget", F, "--execute")
+    # every query of the erasure, its plan's counts first, names the person's
+    # id (forget_customer_predicates); no query of the build does
+    _overlap(sc, tmp_path, _customer_id(F), "forget", F, "--execute")
     assert all(n == 0 for n in _rows_of(sc, F).values())
     assert _rows_of(sc, K) == keeps
