@@ -1,5 +1,6 @@
 """Faults: Trino killed in the middle of a build, and two builds at once.
-Afterwards the tables are complete and correct, never partial or duplicated."""
+Afterwards the tables are complete and correct, never partial or duplicated;
+and Trino, started again, is ready only when a table scan runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 from conftest import REFERENCE_COUNTS, REPO_ROOT
@@ -42,6 +44,28 @@ def _dbt_process(settings, workdir, *args: str) -> subprocess.Popen:
     )
 
 
+def _start_and_scan_from_the_first_ready(stack, settings) -> None:
+    """Ready means a table scan runs (stack/trino/healthcheck.sh, which compose's
+    healthcheck runs too). /v1/info and `select 1` answer a second or two
+    earlier, while a scan still fails with NO_NODES_AVAILABLE: `docker compose up
+    --wait` then a query failed so in CI. Trino starts and, from the first moment
+    it says ready, every check is followed at once by a scan (of a table the
+    killed build had not reached: machine_learning_curated reads
+    accelerometer_trusted)."""
+    model = "machine_learning_curated"
+    scan = f"select count(*) from {lakehouse.qualified(model, settings.dbt_schema)}"
+    starting = threading.Thread(target=stack.trino.start)
+    starting.start()
+    scans = 0
+    while scans < 3:
+        if stack.trino.is_ready():
+            assert stack.trino.query(scan) == [[REFERENCE_COUNTS[model]]]
+            scans += 1
+        else:
+            assert scans == 0, "ready, then not ready"
+    starting.join()
+
+
 def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings, tmp_path):
     stack = built
     build = _dbt_process(settings, tmp_path, "--full-refresh")
@@ -60,8 +84,8 @@ def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings, tmp_pa
     assert victim, "the build finished before Trino could be killed"
     assert build.returncode != 0, output
 
-    stack.trino.start()          # the stack comes back; the next build repairs
-    dbt_runner.run_dbt(["build"], settings, quiet=True)
+    _start_and_scan_from_the_first_ready(stack, settings)
+    dbt_runner.run_dbt(["build"], settings, quiet=True)   # the next build repairs
     _assert_reference_tables(stack, settings)
 
 

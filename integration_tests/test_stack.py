@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -169,23 +168,3 @@ def test_postgres_starts_for_a_checkout_in_a_folder_only_root_can_enter(settings
         if svc.cluster_home() != svc.home:  # its own folder outside the state dir
             shutil.rmtree(svc.cluster_home(), ignore_errors=True)
     assert not svc.is_running()
-
-
-def test_once_trino_says_ready_a_table_scan_runs(built, stack):
-    """Ready means a table scan runs (stack/trino/healthcheck.sh, which compose's
-    healthcheck runs too). /v1/info and `select 1` answer a second or two
-    earlier, while a scan still fails with NO_NODES_AVAILABLE: `docker compose up
-    --wait` then a query failed so in CI. Here Trino restarts and, from the first
-    moment it says ready, every check is followed at once by a scan."""
-    scan = "select count(*) from iceberg.stedi_curated.machine_learning_curated"
-    stack.trino.stop()
-    starting = threading.Thread(target=stack.trino.start)
-    starting.start()
-    scans = 0
-    while scans < 3:
-        if stack.trino.is_ready():
-            assert stack.trino.query(scan) == [[40_981]]
-            scans += 1
-        else:
-            assert scans == 0, "ready, then not ready"
-    starting.join()
