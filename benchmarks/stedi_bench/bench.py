@@ -594,6 +594,10 @@ def ratios(results: dict) -> list[str]:
             idle = r["nothing_new"]
             lines.append(f"- N={key}: dbt build with no new data / full build = "
                          f"{idle['wall_s'] / d['wall_median_s']:.0%}")
+            if inc:   # the daily run's data work: what the +1 % adds to a run with nothing new
+                lines.append(f"- N={key}: daily +1% run = {inc['wall_s'] - idle['wall_s']:.1f} s of "
+                             f"data work + {idle['wall_s']:.1f} s fixed "
+                             f"({idle['wall_s'] / inc['wall_s']:.0%} fixed)")
             if "skipped_build_s" in idle:
                 lines.append(f"- N={key}: `stedi build` with no new data (dbt skipped) / "
                              f"full build = {idle['skipped_build_s'] / d['wall_median_s']:.1%}"
