@@ -9,7 +9,7 @@
 with customers as (
     select *
     from {{ ref('customer_trusted') }}
-    {%- if is_incremental() %}
+    {%- if follows_the_landing_delta() and is_incremental() %}
         where customer_id in ({{ changed_customers() }})
     {%- endif %}
 )

@@ -27,6 +27,6 @@ inner join {{ ref('accelerometer_trusted') }} as phone
     on
         steps.customer_id = phone.customer_id
         and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
-{% if is_incremental() %}
+{% if follows_the_landing_delta() and is_incremental() %}
     where steps.serial_number in ({{ changed_serials() }})
 {% endif %}

@@ -13,7 +13,7 @@ with customers as (
         email,
         share_with_research_epoch_ms
     from {{ ref('customer_trusted') }}
-    {% if is_incremental() %}
+    {% if follows_the_landing_delta() and is_incremental() %}
         where customer_id in ({{ changed_customers() }})
     {% endif %}
 ),

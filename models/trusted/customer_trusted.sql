@@ -11,7 +11,7 @@
 with current_records as (
     select *
     from {{ ref('customer_landing_current') }}
-    {%- if is_incremental() %}
+    {%- if follows_the_landing_delta() and is_incremental() %}
         where customer_id in ({{ changed_customers() }})
     {%- endif %}
 )

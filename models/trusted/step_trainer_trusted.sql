@@ -14,7 +14,7 @@
 with lines as (
     select *
     from {{ ref('step_trainer_landing_typed') }}
-    {%- if is_incremental() %}
+    {%- if follows_the_landing_delta() and is_incremental() %}
         where serial_number in ({{ changed_serials() }})
     {%- endif %}
 ),
