@@ -10,8 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import STEDI
+from conftest import REFERENCE_COUNTS, STEDI
 
+from stedi import lakehouse
 from stedi.errors import StackError
 from stedi.stack import install
 from stedi.stack.metastore import MetastoreService
@@ -62,16 +63,18 @@ def test_cli_status(stack):
 def test_tables_stay_registered_when_the_catalog_restarts(built, stack, trino_cursor):
     """The catalog lives in PostgreSQL: stopping and starting the metastore and
     its database (what `stedi stack down`/`up` does to them) loses no table."""
+    schema = stack.settings.dbt_schema
     listing = ("select table_catalog, table_schema, table_name from iceberg.information_schema"
-               ".tables where table_schema like 'stedi\\_%' escape '\\' order by 1, 2, 3")
+               f".tables where table_schema like '{schema}\\_%' escape '\\' order by 1, 2, 3")
     before = stack.trino.query(listing)
     assert len(before) > 10
     stack.metastore.stop()
     assert stack.metastore.status() == "stopped" and stack.postgres.status() == "stopped"
     stack.metastore.start()
     assert stack.trino.query(listing) == before
-    count = stack.trino.query("select count(*) from iceberg.stedi_curated.machine_learning_curated")
-    assert count == [[40_981]]
+    model = "machine_learning_curated"
+    count = stack.trino.query(f"select count(*) from {lakehouse.qualified(model, schema)}")
+    assert count == [[REFERENCE_COUNTS[model]]]
 
 def test_taken_port_gives_a_clear_error(settings, tmp_path):
     with socket.socket() as squatter:
