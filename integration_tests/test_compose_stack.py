@@ -40,6 +40,11 @@ def docker_host(settings, figures):
     try:
         host.up()
         os.environ.update(host.env)
+        # A run killed before its teardown (a signal, a session's end) leaves the
+        # project's containers in the daemon's data root, which outlives it (the
+        # image cache): the bad-input tests below assert that nothing starts.
+        down(host)
+        assert project_objects(host) == {"containers": [], "volumes": [], "networks": []}
         # What `stedi compose up` does first: the native install's artifacts
         # (CI ran the native tier) feed the image builds.
         start = time.monotonic()
@@ -51,8 +56,7 @@ def docker_host(settings, figures):
         yield host
     finally:
         if host.daemon_pid():
-            host.docker("compose", "-f", str(REPO_ROOT / "docker-compose.yml"),
-                        "down", "--volumes", check=False, cwd=REPO_ROOT)
+            down(host)
         host.stop()
         for key, value in saved.items():
             if value is None:
@@ -74,6 +78,17 @@ def figures():
 def stedi(*args, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([STEDI, *args], capture_output=True, text=True, check=False,
                           cwd=REPO_ROOT, env=env, timeout=3600)
+
+
+def down(host) -> None:
+    """`docker compose down --volumes`, then whatever else carries the project's label."""
+    host.docker("compose", "-f", str(REPO_ROOT / "docker-compose.yml"),
+                "down", "--volumes", "--remove-orphans", check=False, cwd=REPO_ROOT)
+    left = project_objects(host)
+    for kind, cmd in (("containers", ("rm", "-f")), ("networks", ("network", "rm")),
+                      ("volumes", ("volume", "rm", "-f"))):
+        if left[kind]:
+            host.docker(*cmd, *left[kind], check=False)
 
 
 def project_objects(host) -> dict[str, list[str]]:
