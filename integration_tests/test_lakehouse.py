@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -114,6 +115,36 @@ def test_the_build_writes_the_yaml_descriptions_into_the_catalog(built, trino_cu
         trino_cursor.execute(f"show columns from {QUALIFIED[name]}")
         undescribed = [row[0] for row in trino_cursor.fetchall() if not row[3]]
         assert undescribed == [], name
+
+
+def _relation_comments(cursor, manifest: dict) -> dict[str, tuple]:
+    """{model: (its description, the comment its relation holds)}."""
+    held = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        cursor.execute(
+            "select comment from system.metadata.table_comments where catalog_name = ?"
+            " and schema_name = ? and table_name = ?",
+            [node["database"].lower(), node["schema"].lower(), node["alias"].lower()])
+        rows = cursor.fetchall()
+        held[node["name"]] = (node["description"], rows[0][0] if rows else None)
+    return held
+
+
+def test_every_relation_holds_its_description_after_a_full_and_a_daily_build(
+        built, settings, build_artifacts):
+    """persist_docs sends a relation's COMMENT only when the relation lacks it: a
+    table just made by CREATE TABLE AS carries it already, a replaced view does not,
+    and an appended table is looked up (macros/dispatch/trino__persist_docs.sql)."""
+    manifest = json.loads((build_artifacts / "manifest.json").read_text())
+    cursor = built.trino.connect().cursor()
+    for build in (None, ["build"]):   # the full refresh of `built`, then a daily build
+        if build:
+            dbt_runner.run_dbt(build, settings)
+        wrong = {name: pair for name, pair in _relation_comments(cursor, manifest).items()
+                 if pair[0] != pair[1]}
+        assert wrong == {}, build
 
 
 def _fingerprints(cursor) -> dict[str, tuple]:

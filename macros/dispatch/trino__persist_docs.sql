@@ -2,12 +2,20 @@
    commit (a new metadata file); Athena needs no override (one Glue update). #}
 {% macro trino__persist_docs(relation, model, for_relation, for_columns) -%}
     {%- if for_relation and config.persist_relation_docs() and model.description %}
+        {%- if config.get('materialized') == 'incremental' and not is_incremental() %}
+            {#- just made by CREATE TABLE AS, whose COMMENT clause set it #}
+            {%- set held = model.description %}
+        {%- elif config.get('materialized') == 'view' %}
+            {#- CREATE OR REPLACE VIEW sets no comment #}
+            {%- set held = none %}
+        {%- else %}
         {%- set current = run_query(
             "select comment from system.metadata.table_comments"
             ~ " where catalog_name = '" ~ relation.database | lower ~ "'"
             ~ " and schema_name = '" ~ relation.schema | lower ~ "'"
             ~ " and table_name = '" ~ relation.identifier | lower ~ "'") %}
         {%- set held = current.columns[0].values()[0] if current.rows | length > 0 else none %}
+        {%- endif %}
         {%- if held != model.description %}
             {%- do run_query(alter_relation_comment(relation, model.description)) %}
         {%- endif %}
