@@ -153,7 +153,7 @@ def built(loaded, settings, build_artifacts) -> Stack:
     dbt_runner.run_dbt(["build", "--full-refresh", "--vars", "{expectations_dataset: reference}"],
                 settings)
     for name in ("run_results.json", "manifest.json"):
-        shutil.copyfile(REPO_ROOT / "target" / name, build_artifacts / name)
+        shutil.copyfile(dbt_runner.target_dir(REPO_ROOT) / name, build_artifacts / name)
     return loaded
 
 

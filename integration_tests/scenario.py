@@ -94,7 +94,7 @@ class Scenario:
         self.artifacts, so a test can report on this lakehouse without a build."""
         self.artifacts.mkdir(exist_ok=True)
         for name in ("run_results.json", "manifest.json"):
-            shutil.copyfile(self.settings.project_dir / "target" / name, self.artifacts / name)
+            shutil.copyfile(dbt_runner.target_dir(self.settings.project_dir) / name, self.artifacts / name)
         return self.artifacts
 
     def daily(self, variables: dict | None = None) -> production.Build:

@@ -13,7 +13,7 @@ import pytest
 from conftest import assert_every_line_accounted_for, line_accounting
 from scenario import Scenario, customer, reading, step
 
-from stedi import lakehouse
+from stedi import dbt_runner, lakehouse
 from stedi.errors import StackError
 
 A, B = "a@example.com", "b@example.com"
@@ -113,7 +113,7 @@ def test_rejected_views_keep_the_line_and_its_file(bad):
 
 def test_reconciliation_test_ran_and_passed(bad):
     bad.dbt("test", "--select", "test_landing__every_line_accounted_for")
-    results = json.loads((bad.settings.project_dir / "target" / "run_results.json").read_text())
+    results = json.loads((dbt_runner.target_dir(bad.settings.project_dir) / "run_results.json").read_text())
     tests = [(r["unique_id"].split(".")[2], r["status"]) for r in results["results"]
              if r["unique_id"].startswith("test.")]
     assert tests == [("test_landing__every_line_accounted_for", "pass")]

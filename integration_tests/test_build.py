@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from scenario import SCENARIO_VARS, Scenario, customer, reading, step
 
+from stedi import dbt_runner
 from stedi.errors import StackError
 from stedi.pipeline import production, scanned
 from stedi.privacy import forgotten
@@ -46,7 +47,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
     try:
         assert production.build(sc.settings, ARGS, full_refresh=True).ran
         # the production build ran no unit test, and every data test
-        results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
+        results = json.loads((dbt_runner.target_dir(sc.settings.project_dir) / "run_results.json")
                              .read_text())["results"]
         kinds = {r["unique_id"].split(".")[0] for r in results}
         assert "unit_test" not in kinds and {"model", "test"} <= kinds
@@ -153,7 +154,7 @@ def test_the_attribution_test_fails_on_a_reading_without_a_phone_reading(stack, 
             from {step_trainer_trusted}""")
         with pytest.raises(StackError):
             sc.dbt("test", "--select", "test_step_trainer_trusted__attributed_through_phone")
-        results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
+        results = json.loads((dbt_runner.target_dir(sc.settings.project_dir) / "run_results.json")
                              .read_text())["results"]
         assert [(r["status"], r["failures"]) for r in results
                 if r["unique_id"].startswith("test.")] == [("fail", 2)]

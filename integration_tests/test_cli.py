@@ -110,3 +110,36 @@ def test_outside_any_project_the_cli_says_where_it_looked(tmp_path):
     wrong = _stedi(["stack", "status"], cwd=tmp_path, STEDI_PROJECT_DIR=str(tmp_path))
     assert wrong.returncode == 1
     assert f"STEDI_PROJECT_DIR={tmp_path}" in wrong.stderr
+
+
+WRITER = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from stedi import dbt_runner
+from stedi.settings import Settings
+settings = replace(Settings.from_env(), state_dir=Path(sys.argv[1]))
+for _ in range(int(sys.argv[2])):
+    dbt_runner.profiles_dir(settings)
+"""
+
+
+def test_a_profile_being_written_is_never_read_half_written(tmp_path, monkeypatch):
+    """Every stedi command writes the dbt profile it runs with (profiles_dir);
+    two commands at once on one machine (a build and an erasure, or two pytest
+    workers) share it: a dbt starting meanwhile reads the whole profile, never
+    an empty or cut one."""
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    example = (REPO_ROOT / "profiles.yml.example").read_bytes()
+    profile = tmp_path / "dbt-profile" / "profiles.yml"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), "3000"],
+                                cwd=REPO_ROOT) for _ in range(2)]
+    reads, torn = 0, 0
+    while any(w.poll() is None for w in writers):
+        try:
+            reads += 1
+            torn += profile.read_bytes() != example
+        except FileNotFoundError:
+            pass
+    assert all(w.returncode == 0 for w in writers)
+    assert reads > 100 and torn == 0, (reads, torn)

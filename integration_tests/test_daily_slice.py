@@ -18,6 +18,7 @@ from pathlib import Path
 from conftest import REPO_ROOT
 from scenario import Scenario, customer, reading
 
+from stedi import dbt_runner
 from stedi.errors import StackError
 
 CONSENT_TEST = "test_trusted__no_row_without_research_consent"
@@ -26,7 +27,7 @@ PROOF = ["dbt", "test", "--exclude-resource-type", "unit_test"]
 
 
 def _run_results() -> dict:
-    return json.loads((REPO_ROOT / "target" / "run_results.json").read_text())
+    return json.loads((dbt_runner.target_dir(REPO_ROOT) / "run_results.json").read_text())
 
 
 def _test_status(sc: Scenario, variables: dict) -> str:
@@ -71,11 +72,11 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
         assert sc.daily().ran
         daily = _run_results()["args"]["vars"]
         assert daily["landing_delta"]["appended_only"] is True, daily
-        compiled = (REPO_ROOT / "target" / "compiled" / "stedi" / "tests" / "trusted"
+        compiled = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "tests" / "trusted"
                     / f"{CONSENT_TEST}.sql").read_text()
         assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in compiled
         # the reconciliation counts the landing lines of the file the run read only
-        reconciliation = (REPO_ROOT / "target" / "compiled" / "stedi" / "tests" / "audit"
+        reconciliation = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "tests" / "audit"
                           / "test_landing__every_line_accounted_for.sql").read_text()
         assert (f"\"$path\" in ('s3://{sc.settings.bucket}/accelerometer/landing/a2.json')"
                 in reconciliation), reconciliation

@@ -14,7 +14,7 @@ import pytest
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 from scenario import Scenario
 
-from stedi import lakehouse
+from stedi import dbt_runner, lakehouse
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 # Business columns only: landing_file_modified_at records when a file arrived,
@@ -50,7 +50,7 @@ def _copy(src_files, dest):
 def _incremental_models() -> list[str]:
     """The models dbt builds incrementally (the typed landing tables; from the
     manifest of the build just run), so the check follows the models' configuration."""
-    manifest = json.loads((REPO_ROOT / "target" / "manifest.json").read_text())
+    manifest = json.loads((dbt_runner.target_dir(REPO_ROOT) / "manifest.json").read_text())
     return [n["name"] for n in manifest["nodes"].values()
             if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"]
 

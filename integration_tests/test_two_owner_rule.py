@@ -13,6 +13,7 @@ import json
 import pytest
 from scenario import Scenario, customer, reading, step
 
+from stedi import dbt_runner
 from stedi.errors import StackError
 
 A, B = "a@example.com", "b@example.com"
@@ -39,7 +40,7 @@ def test_a_reading_that_fits_two_customers_is_left_out_and_its_test_can_fail(sta
                  " 6000)")
         with pytest.raises(StackError):
             sc.dbt("test", "--select", TEST)
-        results = json.loads((sc.settings.project_dir / "target" / "run_results.json")
+        results = json.loads((dbt_runner.target_dir(sc.settings.project_dir) / "run_results.json")
                              .read_text())["results"]
         assert [(r["unique_id"].split(".")[2], r["status"], r["failures"]) for r in results
                 if r["unique_id"].startswith("test.")] == [(TEST, "fail", 1)]

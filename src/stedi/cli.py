@@ -102,7 +102,9 @@ def cmd_scanned(args) -> int:
     """What a dbt run on Athena scanned (dbt-athena's run_results.json), priced."""
     from stedi.pipeline import scanned
 
-    print(scanned.summary(scanned.from_run_results(Path(args.run_results))))
+    path = Path(args.run_results) if args.run_results else (
+        dbt_runner.target_dir(Path.cwd()) / "run_results.json")
+    print(scanned.summary(scanned.from_run_results(path)))
     return 0
 
 
@@ -266,8 +268,9 @@ def parser() -> argparse.ArgumentParser:
                                 "(env STEDI_EXPECTATIONS; default: report counts only)")
     sc = sub.add_parser("scanned", help="bytes a dbt run on Athena scanned, per model, "
                                         "priced at Athena's rate")
-    sc.add_argument("run_results", nargs="?", default="target/run_results.json",
-                    help="dbt's run_results.json of the run (default: target/)")
+    sc.add_argument("run_results", nargs="?",
+                    help="dbt's run_results.json of the run (default: in target/, "
+                         "or $DBT_TARGET_PATH)")
     sc.set_defaults(func=cmd_scanned)
     g = sub.add_parser("purge", help="expire Iceberg history (dry run unless --execute)")
     g.add_argument("--execute", action="store_true", help="run the statements")

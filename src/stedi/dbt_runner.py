@@ -26,8 +26,18 @@ def profiles_dir(settings: Settings) -> Path:
         return Path(os.environ["DBT_PROFILES_DIR"])
     folder = settings.state_dir / "dbt-profile"
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(settings.project_dir / "profiles.yml.example", folder / "profiles.yml")
+    # copied under a name of its own, then renamed: a dbt started by another
+    # stedi command at the same moment never reads a half-written profile
+    partial = folder / f"profiles.yml.{os.getpid()}"
+    shutil.copyfile(settings.project_dir / "profiles.yml.example", partial)
+    os.replace(partial, folder / "profiles.yml")
     return folder
+
+
+def target_dir(project: Path) -> Path:
+    """Where dbt writes its artifacts (manifest.json, run_results.json, compiled
+    SQL): dbt's own $DBT_TARGET_PATH, relative to the project, else target/."""
+    return project / os.environ.get("DBT_TARGET_PATH", "target")
 
 
 def dbt_executable() -> str:
@@ -73,6 +83,6 @@ def run_dbt(
         failures = [ln.rstrip() for ln in lines if re.search(r"ERROR|FAIL|Error", ln)]
         raise StackError(
             f"`dbt {' '.join(args)}` failed (exit {proc.returncode}); "
-            f"see {settings.project_dir / 'logs' / 'dbt.log'}\n" + "\n".join(failures[-15:])
+            f"see {settings.project_dir / os.environ.get('DBT_LOG_PATH', 'logs') / 'dbt.log'}\n" + "\n".join(failures[-15:])
         )
     return "".join(lines)

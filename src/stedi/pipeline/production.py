@@ -96,7 +96,8 @@ def last_good_state(settings: Settings) -> Path:
 def _remember_state(settings: Settings, digest: str) -> None:
     state = last_good_state(settings)
     state.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(settings.project_dir / "target" / "manifest.json", state / "manifest.tmp")
+    shutil.copyfile(dbt_runner.target_dir(settings.project_dir) / "manifest.json",
+                    state / "manifest.tmp")
     os.replace(state / "manifest.tmp", state / "manifest.json")
     (state / "project.sha256").write_text(digest)
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from stedi import dbt_runner
 from stedi.errors import StackError
 from stedi.lakehouse import ENTITIES, ZONES
 from stedi.settings import project_dir
@@ -122,7 +123,7 @@ def _held_out(count: _Counter) -> list[tuple[str, int]]:
 
 
 def gather(trino, target_path: Path | None = None) -> Report:
-    target_path = target_path or project_dir() / "target"
+    target_path = target_path or dbt_runner.target_dir(project_dir())
     run_results = _load(target_path, "run_results.json")
     manifest = _load(target_path, "manifest.json")
     relations = _relations(manifest)
@@ -311,7 +312,7 @@ def load_json(path: Path) -> Report:
 
 def write_report(trino, output: Path | None = None, target_path: Path | None = None,
                  save_to: Path | None = None) -> Path:
-    output = output or (target_path or project_dir() / "target") / "report.html"
+    output = output or (target_path or dbt_runner.target_dir(project_dir())) / "report.html"
     output.parent.mkdir(parents=True, exist_ok=True)
     gathered = gather(trino, target_path)
     if save_to is not None:
