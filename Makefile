@@ -3,7 +3,8 @@
 # `make test`:      the whole test suite against the real local stack.
 # `make check`:     the offline tier: no stack needed, a few minutes (lint, manifest
 #                   rules, offline compile, docs check, dbt-score, synth, CLI, report).
-# `make test-stack`: the stack tier only (CI runs `make check` first, then this).
+# `make test-stack`: the stack tier only (CI runs `make check` first, then this),
+#                   on two pytest workers (integration_tests/workers.py).
 # `make test-compose`: docker-compose.yml for real, on a Docker daemon of its own.
 # `make report`:    target/report.html of the last build.
 
@@ -28,7 +29,7 @@ check: $(VENV)/.installed
 	$(VENV)/bin/pytest -m offline
 
 test-stack: $(VENV)/.installed
-	$(VENV)/bin/pytest -m stack
+	$(VENV)/bin/pytest -m stack -n 2
 
 # The compose tier: docker-compose.yml on a Docker daemon of its own (root;
 # integration_tests/dockerhost.py), on the STEDI_*_PORT ports of the environment.

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import workers
 
 from stedi import dbt_runner, lakehouse
 from stedi.landing import load
@@ -56,6 +57,20 @@ with (REPO_ROOT / "seeds" / "expected_row_counts.csv").open(newline="") as _seed
 SERVER_FIXTURES = {"stack", "minio_only", "aws_minio"}
 
 
+def pytest_configure(config):
+    workers.own_dbt_folders()
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return workers.scheduler(config, log)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    with workers.turn(item):
+        yield
+
+
 def pytest_collection_modifyitems(config, items):
     compose_selected = "compose" in (config.getoption("markexpr") or "")
     for item in items:
@@ -67,6 +82,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.stack)
         else:
             item.add_marker(pytest.mark.offline)
+    if workers.worker():
+        workers.check_reference_modules(items)
+        items[:] = workers.longest_first(items)
 
 
 @pytest.fixture(scope="session")

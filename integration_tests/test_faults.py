@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 
+import pytest
 from conftest import REFERENCE_COUNTS, REPO_ROOT
 
 from stedi import dbt_runner, lakehouse
@@ -22,6 +23,9 @@ from stedi.pipeline.production import PRODUCTION_ARGS
 # `built` ran them once (13 of the reference build's 75 nodes, 38 of its 139 s).
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
+
+# Trino is killed, and running queries are read: no other test may run meanwhile.
+pytestmark = pytest.mark.alone
 
 
 def _counts(stack) -> dict[str, int]:

@@ -147,19 +147,30 @@ class Needles:
 
 
 def scan_every_object(settings, needles: Needles) -> tuple[int, dict[str, list[str]]]:
-    """Every object of every bucket: (objects read, {bucket/key: needles found})."""
+    """Every object of every bucket: (objects read, {bucket/key: needles found}).
+    An object deleted between its listing and its reading (a test on the other
+    pytest worker dropping its scenario: integration_tests/workers.py) is gone."""
     client = s3.client(settings)
     scanned, matches = 0, {}
     for bucket in [b["Name"] for b in client.list_buckets()["Buckets"]]:
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for obj in page.get("Contents", []):
-                key = obj["Key"]
+        for key in _keys(client, bucket):
+            try:
                 data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
-                scanned += 1
-                found = needles_in_object(key, data, needles)
-                if found:
-                    matches[f"{bucket}/{key}"] = found
+            except (client.exceptions.NoSuchKey, client.exceptions.NoSuchBucket):
+                continue
+            scanned += 1
+            found = needles_in_object(key, data, needles)
+            if found:
+                matches[f"{bucket}/{key}"] = found
     return scanned, matches
+
+
+def _keys(client, bucket: str) -> list[str]:
+    try:
+        return [obj["Key"] for page in client.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket) for obj in page.get("Contents", [])]
+    except client.exceptions.NoSuchBucket:
+        return []
 
 
 def needles_in_object(key: str, data: bytes, needles: Needles) -> list[str]:

@@ -242,6 +242,7 @@ def purger(stack, lake):
         admin.policy_remove(PURGER_POLICY)
 
 
+@pytest.mark.alone  # Trino restarts twice: no other test may use it meanwhile
 def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     """The purge runs as a MinIO user without s3:DeleteObject (as a role without
     it on AWS, where VACUUM then succeeds and deletes nothing): `stedi purge`

@@ -60,6 +60,7 @@ def test_cli_status(stack):
     assert "metastore running" in out and "postgres running" in out
 
 
+@pytest.mark.alone  # the catalog stops: no other test may use it meanwhile
 def test_tables_stay_registered_when_the_catalog_restarts(built, stack, trino_cursor):
     """The catalog lives in PostgreSQL: stopping and starting the metastore and
     its database (what `stedi stack down`/`up` does to them) loses no table."""
