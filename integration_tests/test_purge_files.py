@@ -4,11 +4,11 @@ current state does not reference; tables failed runs left are dropped with
 their files and named.
 
 AWS documents that VACUUM without s3:DeleteObject succeeds and deletes
-nothing. The local Trino reaches MinIO as its root user (stack/trino/etc/
-catalog/iceberg.properties), which no MinIO policy can restrict. So the real
-denied delete restarts Trino as a MinIO user of the test's own whose policy
-denies s3:DeleteObject in the table locations (the `purger` fixture; Trino's
-expiry then fails rather than "succeeding"); the other tests reproduce a delete
+nothing. The local Trino reaches MinIO as a user of its own, not the root user
+(stedi.stack.minio.ensure_trino_user), as Athena reaches S3 as a role: so the
+real denied delete narrows that user's policy to deny s3:DeleteObject in the
+scenario's table locations (the `purger` fixture; Trino's expiry then fails
+rather than "succeeding"), with no restart; the other tests reproduce a delete
 that did not happen by its outcome: a file the purge deleted is put back, or a
 file no snapshot references is left in a table's data folder before the purge.
 """
@@ -16,7 +16,6 @@ file no snapshot references is left in a table's data folder before the purge.
 from __future__ import annotations
 
 import subprocess
-import time
 from dataclasses import replace
 
 import pytest
@@ -27,7 +26,7 @@ from test_forget import Needles, _clear_requests, needles_in_object
 from stedi import dbt_runner, lakehouse, s3
 from stedi.errors import StackError
 from stedi.privacy import forgotten, purge
-from stedi.stack.trino import TrinoService
+from stedi.stack import minio
 
 A = "purge.a.zq5@example.com"
 B = "purge.b.zq5@example.com"
@@ -184,65 +183,36 @@ def _left_in_locations(client, references: dict[str, list[str]]) -> list[str]:
     return sorted(left)
 
 
-# The purge's own MinIO user (not the root user, which no policy restricts).
-PURGER, PURGER_SECRET, PURGER_POLICY = "stedi-t-purger", "stedi-t-purger-secret", "stedi-t-purger"
-
-
-def _purger_policy(stack_bucket: str, settings, denied: str | None) -> dict:
-    """Everything on the stack's and the scenario's buckets but s3:DeleteObject
-    of the scenario's table files (the metastore's s3://<stack bucket>/
-    _warehouse/<schema>.db/...) that end with `denied` ("": every one; None:
-    none denied)."""
-    buckets = [f"arn:aws:s3:::{b}" for b in (stack_bucket, settings.bucket)]
-    statements = [{"Effect": "Allow", "Action": ["s3:*"],
-                   "Resource": buckets + [f"{b}/*" for b in buckets]}]
-    if denied is not None:
-        statements.append({"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [
-            f"{buckets[0]}/_warehouse/{settings.dbt_schema}_*{denied}"]})
-    return {"Version": "2012-10-17", "Statement": statements}
-
-
-def _restart_trino(settings) -> float:
-    """Stop Trino and start it reaching MinIO as `settings`' user (the catalogs
-    read the keys from the environment at start); returns the seconds taken."""
-    started = time.monotonic()
-    TrinoService(settings).stop()
-    stopped = time.monotonic()
-    TrinoService(settings).start()
-    print(f"\nTrino stopped in {stopped - started:.1f} s, started in {time.monotonic() - stopped:.1f} s")
-    return time.monotonic() - started
+def _trino_policy(stack_bucket: str, schema: str, denied: str | None) -> dict:
+    """Trino's policy with s3:DeleteObject denied on the scenario's table files
+    (the metastore's s3://<stack bucket>/_warehouse/<schema>_<zone>.db/...)
+    that end with `denied` ("": every one; None: Trino's own policy). Other
+    scenarios' tables (the other pytest worker's) keep every permission."""
+    if denied is None:
+        return minio.TRINO_POLICY
+    return {**minio.TRINO_POLICY, "Statement": [*minio.TRINO_POLICY["Statement"], {
+        "Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [
+            f"arn:aws:s3:::{stack_bucket}/_warehouse/{schema}_*{denied}"]}]}
 
 
 @pytest.fixture
 def purger(stack, lake):
-    """Trino restarted as the purge's MinIO user, whose policy denies
-    s3:DeleteObject in the scenario's table locations; yields (the user's
-    settings, a function that sets which deletes are denied: _purger_policy). Afterwards, whatever happened, Trino is restarted
-    as before and the user and its policy removed."""
-    from minio.credentials import StaticProvider
-    from minio.minioadmin import MinioAdmin
-
+    """Trino's MinIO user denied s3:DeleteObject in the scenario's table
+    locations (the policy applies at once: no restart); yields (the settings
+    stedi's own S3 calls make as that user, a function that sets which deletes
+    are denied: _trino_policy). Afterwards, whatever happened, Trino's own
+    policy is back."""
     root = stack.settings
-    admin = MinioAdmin(endpoint=f"{root.minio_host}:{root.minio_port}", secure=False,
-                       credentials=StaticProvider(root.minio_user, root.minio_password))
-    admin.user_add(PURGER, PURGER_SECRET)
-    admin.policy_add(PURGER_POLICY, policy=_purger_policy(root.bucket, lake.settings, ""))
-    admin.attach_policy([PURGER_POLICY], user=PURGER)
+    minio.ensure_trino_user(root, _trino_policy(root.bucket, lake.settings.dbt_schema, ""))
     try:
-        seconds = _restart_trino(replace(root, minio_user=PURGER, minio_password=PURGER_SECRET))
-        print(f"\nTrino restarted as {PURGER} in {seconds:.1f} s")
-        yield (replace(lake.settings, minio_user=PURGER, minio_password=PURGER_SECRET),
-               lambda denied: admin.policy_add(PURGER_POLICY, policy=_purger_policy(
-                   root.bucket, lake.settings, denied)))
+        yield (replace(lake.settings, minio_user=root.trino_s3_user,
+                       minio_password=root.trino_s3_secret),
+               lambda denied: minio.ensure_trino_user(
+                   root, _trino_policy(root.bucket, lake.settings.dbt_schema, denied)))
     finally:
-        seconds = _restart_trino(root)
-        print(f"Trino restarted as the root user in {seconds:.1f} s")
-        admin.detach_policy([PURGER_POLICY], user=PURGER)
-        admin.user_remove(PURGER)
-        admin.policy_remove(PURGER_POLICY)
+        minio.ensure_trino_user(root)
 
 
-@pytest.mark.alone  # Trino restarts twice: no other test may use it meanwhile
 def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):
     """The purge runs as a MinIO user without s3:DeleteObject (as a role without
     it on AWS, where VACUUM then succeeds and deletes nothing): `stedi purge`

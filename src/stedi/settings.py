@@ -128,6 +128,10 @@ class Settings:
     # Where the Trino and metastore tarballs come from (Maven's layout): a mirror
     # may serve them; their SHA-256 pins are checked whatever serves them.
     maven_repo: str = "https://repo.maven.apache.org/maven2"
+    # Trino's own MinIO user (stedi.stack.minio.ensure_trino_user), not the root
+    # user, which no MinIO policy can restrict; its secret defaults to the root's.
+    trino_s3_user: str = "stedi-trino"
+    trino_s3_password: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -140,6 +144,8 @@ class Settings:
             bucket=_env("STEDI_BUCKET", "stedi-lake"),
             minio_user=_env("MINIO_ROOT_USER", "stedi"),
             minio_password=_env("MINIO_ROOT_PASSWORD", "stedi-dev-secret"),
+            trino_s3_user=_env("STEDI_TRINO_S3_USER", "stedi-trino"),
+            trino_s3_password=_env("STEDI_TRINO_S3_PASSWORD", ""),
             minio_port=int(_env("STEDI_MINIO_PORT", "9000")),
             minio_console_port=int(_env("STEDI_MINIO_CONSOLE_PORT", "9001")),
             trino_port=int(_env("STEDI_TRINO_PORT", "8080")),
@@ -158,6 +164,10 @@ class Settings:
     @property
     def s3_endpoint(self) -> str:
         return f"http://{self.minio_host}:{self.minio_port}"
+
+    @property
+    def trino_s3_secret(self) -> str:
+        return self.trino_s3_password or self.minio_password
 
     @property
     def trino_url(self) -> str:
@@ -190,6 +200,8 @@ class Settings:
                 "STEDI_TRINO_SPILL_DIR": str(self.trino_spill_dir),
                 "MINIO_ROOT_USER": self.minio_user,
                 "MINIO_ROOT_PASSWORD": self.minio_password,
+                "STEDI_TRINO_S3_USER": self.trino_s3_user,
+                "STEDI_TRINO_S3_PASSWORD": self.trino_s3_secret,
                 "MINIO_UPDATE": "off",
                 "STEDI_MINIO_PORT": str(self.minio_port),
                 "STEDI_METASTORE_HOST": self.metastore_host,

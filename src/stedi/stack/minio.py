@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 from stedi.errors import StackError
@@ -60,3 +61,31 @@ class MinioService(Service):
             )
         self.pid_file.write_text(str(proc.pid))
         return self.wait_ready(timeout)
+
+
+# Every S3 action on every bucket: what the root user could do, but as a user a
+# policy can narrow (the denied-delete purge test denies s3:DeleteObject).
+TRINO_POLICY_NAME = "stedi-trino"
+TRINO_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::*"]}]}
+
+
+def ensure_trino_user(settings: Settings, policy: dict = TRINO_POLICY) -> None:
+    """Give Trino a MinIO user of its own (settings.trino_s3_user) with `policy`.
+
+    Trino's catalogs reach MinIO as this user, as Athena reaches S3 as an IAM
+    role: the MinIO root user, whatever its policy, may do anything. The admin
+    API's payloads are encrypted, hence minio-py's MinioAdmin (boto3 has none).
+    STEDI_TRINO_S3_USER set to the root user keeps Trino on it (nothing made)."""
+    if settings.trino_s3_user == settings.minio_user:
+        return
+    from minio.credentials import StaticProvider
+    from minio.minioadmin import MinioAdmin
+
+    admin = MinioAdmin(endpoint=f"{settings.minio_host}:{settings.minio_port}", secure=False,
+                       credentials=StaticProvider(settings.minio_user, settings.minio_password))
+    admin.user_add(settings.trino_s3_user, settings.trino_s3_secret)
+    admin.policy_add(TRINO_POLICY_NAME, policy=policy)
+    if TRINO_POLICY_NAME not in json.loads(admin.user_info(settings.trino_s3_user)).get(
+            "policyName", "").split(","):
+        admin.attach_policy([TRINO_POLICY_NAME], user=settings.trino_s3_user)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from stedi import s3
 from stedi.settings import Settings
-from stedi.stack import prereqs
+from stedi.stack import minio, prereqs
 from stedi.stack.metastore import MetastoreService
 from stedi.stack.minio import MinioService
 from stedi.stack.trino import TrinoService
@@ -37,6 +37,7 @@ class Stack:
         t0 = time.monotonic()
         self.minio.start()
         s3.ensure_bucket(self.settings)
+        minio.ensure_trino_user(self.settings)  # before Trino, which reaches MinIO as it
         t1 = time.monotonic()
         self.metastore.start()  # PostgreSQL first, then the metastore on it
         t2 = time.monotonic()
