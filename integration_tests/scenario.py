@@ -80,13 +80,10 @@ class Scenario:
     def build(self, *args: str, variables: dict | None = None) -> str:
         """`dbt build` without the unit tests: their inputs are fixed, so they
         prove the code once per session (conftest's `built` runs them), not
-        once per scenario (a quarter of a small build's time). Four dbt threads,
-        not the profile's two: a scenario's statements wait on latency (planning,
-        metastore commits), not on the two cores (a small full build, three pairs
-        in turn: 34.2 / 36.3 / 27.4 s with 2, 31.6 / 26.4 / 29.7 s with 4, medians
-        34.2 and 29.7 s); the results do not depend on it."""
-        return self.dbt("build", "--exclude-resource-type", "unit_test", "--threads", "4",
-                        *args, variables=variables)
+        once per scenario (a quarter of a small build's time). dbt's threads:
+        conftest's STEDI_DBT_THREADS (4)."""
+        return self.dbt("build", "--exclude-resource-type", "unit_test", *args,
+                        variables=variables)
 
     def keep_artifacts(self) -> Path:
         """The run_results.json and manifest.json of the build just run (what the
