@@ -1,8 +1,9 @@
 """A daily run's tests check the slice it rewrote; the whole-table proof checks
 every row (docs/incremental.md, "What a daily run tests").
 
-A daily `stedi build` (landing only gained files) runs the singular tests on the
-customers and serials the new files name. A fault planted in a customer the new
+A daily `stedi build` (landing only gained files) runs the singular tests and
+dbt's generic tests on trusted and curated on the customers and serials the new
+files name. A fault planted in a customer the new
 files do not name is not seen by the daily run's consent test, and is by the
 proof command; a fault in a customer they name fails the daily run's test."""
 
@@ -22,6 +23,7 @@ from stedi import dbt_runner
 from stedi.errors import StackError
 
 CONSENT_TEST = "test_trusted__no_row_without_research_consent"
+UNIQUE_TEST = "unique_accelerometer_trusted_accelerometer_reading_id"
 # The whole-table proof, as docs/incremental.md gives it.
 PROOF = ["dbt", "test", "--exclude-resource-type", "unit_test"]
 
@@ -30,11 +32,12 @@ def _run_results() -> dict:
     return json.loads((dbt_runner.target_dir(REPO_ROOT) / "run_results.json").read_text())
 
 
-def _test_status(sc: Scenario, variables: dict) -> str:
-    """The consent test's status ('pass' or 'fail') run with these vars."""
+def _test_status(sc: Scenario, variables: dict, test: str = CONSENT_TEST) -> str:
+    """A test's status ('pass' or 'fail') run with these vars (the consent test's
+    by default)."""
     with contextlib.suppress(StackError):  # dbt exits 1 on a failing test: the status says
-        sc.dbt("test", "--select", CONSENT_TEST, variables=variables)
-    (result,) = [r for r in _run_results()["results"] if r["unique_id"].endswith(CONSENT_TEST)]
+        sc.dbt("test", "--select", test, variables=variables)
+    (result,) = [r for r in _run_results()["results"] if r["unique_id"].split(".")[2] == test]
     return result["status"]
 
 
@@ -99,5 +102,20 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
         sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
         _plant_reading(sc, "c@x.com")
         assert _test_status(sc, daily) == "fail"
+        sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
+
+        # dbt's generic tests the same way (get_where_subquery): a reading id twice
+        # in d's rows is not read by the daily run's unique test, and is by the
+        # whole one; twice in a's, whom today's file names, it fails the daily test
+        compiled = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "models" / "trusted"
+                    / "accelerometer_trusted.yml" / f"{UNIQUE_TEST}.sql")
+        for email, daily_status in (("d@x.com", "pass"), ("a@x.com", "fail")):
+            _plant_reading(sc, email)
+            _plant_reading(sc, email)
+            assert _test_status(sc, daily, UNIQUE_TEST) == daily_status, email
+            assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in compiled.read_text()
+            assert _test_status(sc, {}, UNIQUE_TEST) == "fail", email
+            assert "a2.json" not in compiled.read_text()
+            sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
     finally:
         sc.drop()

@@ -1,13 +1,12 @@
 {# Why: a daily run rewrites only the customers a new customer record or phone reading
    names; only new files are in the delta (follows_the_landing_delta), so every earlier
    row of theirs is still in the typed tables. A select of customer_id. #}
-{% macro changed_customers() -%}
+{% macro changed_customers(typed=none) -%}
     {%- set delta = var('landing_delta') -%}
+    {%- for name in ['customer_landing_typed', 'accelerometer_landing_typed'] %}
     select {{ customer_id('email_key') }} as customer_id
-    from {{ ref('customer_landing_typed') }}
-    where {{ landing_file_list('source_file', delta['customer_landing_typed']['read']) }}
-    union
-    select {{ customer_id('email_key') }} as customer_id
-    from {{ ref('accelerometer_landing_typed') }}
-    where {{ landing_file_list('source_file', delta['accelerometer_landing_typed']['read']) }}
+    from {{ typed[name] if typed else ref(name) }}
+    where {{ landing_file_list('source_file', delta[name]['read']) }}
+    {{ 'union' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}

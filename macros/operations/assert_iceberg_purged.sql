@@ -4,7 +4,8 @@
     {%- set snapshots = run_query(
         'select count(*) from ' ~ iceberg_metadata_table(relation, 'snapshots')
     ).columns[0].values()[0] -%}
-    {%- set after = run_query(iceberg_files_query(relation)) -%}
+    {%- set after = run_query('select file_path, content from '
+        ~ iceberg_metadata_table(relation, 'files')) -%}
     {%- set had_deletes = before is not none
         and before.columns[1].values() | reject('equalto', 0) | list | length > 0 -%}
     {%- set problems = [] -%}

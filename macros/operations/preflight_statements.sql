@@ -43,7 +43,8 @@
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
         'sql': 'select count(*) from ' ~ iceberg_metadata_table(typed, 'snapshots'), 'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
-        'sql': iceberg_files_query(typed), 'capture': 'before', 'cleanup': false}) -%}
+        'sql': 'select file_path, content from ' ~ iceberg_metadata_table(typed, 'files'),
+        'capture': 'before', 'cleanup': false}) -%}
     {%- for statement in adapter.dispatch('iceberg_purge_statements', 'stedi')(typed) -%}
         {%- do steps.append({'feature': 'purge: ' ~ statement.sql.split()[0] | upper
             ~ (' (repeated while ' ~ statement.more_runs | upper ~ ' needs more runs)' if statement.more_runs else ''),

@@ -3,7 +3,8 @@
    `stedi forget` purge a table the same way. #}
 {% macro purge_iceberg_history(relations=none, dry_run=true) %}
     {% for relation in (purgeable_relations() if relations is none else relations) %}
-        {% set before = none if dry_run else run_query(iceberg_files_query(relation)) %}
+        {% set before = none if dry_run else run_query('select file_path, content from '
+            ~ iceberg_metadata_table(relation, 'files')) %}
         {% for statement in adapter.dispatch('iceberg_purge_statements', 'stedi')(relation) %}
             {% do log(('dry run: ' if dry_run else 'run: ') ~ statement.sql, info=true) %}
             {% if not dry_run and statement.more_runs %}
