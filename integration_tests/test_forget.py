@@ -143,8 +143,8 @@ class Needles:
                                                      values.cast(pa.string()))
                     found += self.find_in_bytes(pc.binary_join(lines, "\n")[0].as_py().encode())
             elif pa.types.is_integer(kind) and self.numbers:
-                hits = values.cast(pa.int64()).filter(pc.is_in(values.cast(pa.int64()), numbers))
-                found += [str(v) for v in hits.unique().to_pylist()]
+                ints = values.cast(pa.int64())
+                found += [str(v) for v in ints.filter(pc.is_in(ints, numbers)).unique().to_pylist()]
             elif pa.types.is_timestamp(kind) and self.numbers:
                 ms = pc.round(pc.multiply(values.cast(pa.int64()).cast(pa.float64()),
                                           to_ms[kind.unit])).cast(pa.int64())
