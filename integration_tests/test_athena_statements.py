@@ -118,7 +118,7 @@ def test_every_kind_of_statement_is_rendered(rendered, athena_compiled):
     assert kinds["pre-flight"] >= 10, kinds
     # the pre-flight runs the project's purge check on its scratch table
     checks = [normalised(s["sql"]) for s in rendered if s["kind"] == "pre-flight"
-              and "assert_iceberg_purged" in s["origin"]]
+              and "check_iceberg_purged" in s["origin"]]
     assert any("$snapshots" in c for c in checks) and any("$files" in c for c in checks), checks
     origins = {s["origin"].split()[1] for s in rendered if s["kind"] == "run-operation"}
     assert origins == {"purge_iceberg_history", "check_iceberg_purged", "forget_customer",

@@ -27,7 +27,7 @@ def test_preflight_passes_on_local_trino_and_leaves_nothing(stack, settings):
     steps = [ln for ln in proc.stdout.splitlines() if ln.startswith(("PASS", "FAIL"))]
     assert len(steps) >= 15 and all(ln.startswith("PASS") for ln in steps), steps
     # the project's own purge check ran on the scratch table after the purge
-    assert any("purge check: assert_iceberg_purged" in ln for ln in steps), steps
+    assert any("purge check: check_iceberg_purged" in ln for ln in steps), steps
     assert _schemas(stack.trino) == set()
     assert s3.list_keys(settings, f"{SCRATCH_PREFIX}/") == []
 

@@ -43,16 +43,16 @@
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
         'sql': 'select count(*) from ' ~ iceberg_metadata_table(typed, 'snapshots'), 'cleanup': false}) -%}
     {%- do steps.append({'feature': 'Iceberg metadata tables "t$snapshots", "t$files"',
-        'sql': 'select file_path, content from ' ~ iceberg_metadata_table(typed, 'files'),
+        'sql': iceberg_files_query(typed),
         'capture': 'before', 'cleanup': false}) -%}
     {%- for statement in adapter.dispatch('iceberg_purge_statements', 'stedi')(typed) -%}
         {%- do steps.append({'feature': 'purge: ' ~ statement.sql.split()[0] | upper
             ~ (' (repeated while ' ~ statement.more_runs | upper ~ ' needs more runs)' if statement.more_runs else ''),
             'sql': statement.sql, 'more_runs': statement.more_runs, 'cleanup': false}) -%}
     {%- endfor -%}
-    {%- do steps.append({'feature': 'purge check: assert_iceberg_purged (as stedi purge and forget run it)',
-        'sql': 'assert_iceberg_purged(' ~ typed ~ ', before)', 'macro': 'assert_iceberg_purged',
-        'args': {'relation': typed}, 'cleanup': false}) -%}
+    {%- do steps.append({'feature': 'purge check: check_iceberg_purged (as stedi purge and forget run it)',
+        'sql': 'check_iceberg_purged([' ~ typed ~ '], before)', 'macro': 'check_iceberg_purged',
+        'args': {'relations': [typed]}, 'cleanup': false}) -%}
     {%- for statement in ddl['drop'] -%}
         {%- do steps.append({'feature': 'drop what the pre-flight made', 'sql': statement, 'cleanup': true}) -%}
     {%- endfor -%}

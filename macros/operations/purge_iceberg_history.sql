@@ -3,8 +3,7 @@
    `stedi forget` purge a table the same way. #}
 {% macro purge_iceberg_history(relations=none, dry_run=true) %}
     {% for relation in (purgeable_relations() if relations is none else relations) %}
-        {% set before = none if dry_run else run_query('select file_path, content from '
-            ~ iceberg_metadata_table(relation, 'files')) %}
+        {% set before = none if dry_run else run_query(iceberg_files_query(relation)) %}
         {% for statement in adapter.dispatch('iceberg_purge_statements', 'stedi')(relation) %}
             {% do log(('dry run: ' if dry_run else 'run: ') ~ statement.sql, info=true) %}
             {% if not dry_run and statement.more_runs %}
@@ -14,6 +13,6 @@
                 {% do run_query(statement.sql) %}
             {% endif %}
         {% endfor %}
-        {% if not dry_run %}{% do assert_iceberg_purged(relation, before) %}{% endif %}
+        {% if not dry_run %}{% do check_iceberg_purged([relation], {relation | string: before}) %}{% endif %}
     {% endfor %}
 {% endmacro %}

@@ -219,17 +219,17 @@ def _message(exc: Exception) -> str:
 def _run_step(session, runner, item: dict, captured: dict) -> None:
     """One step: a statement through the engine's client; a captured query and
     a project macro (the purge check) through dbt's own connection, the way
-    purge_iceberg_history runs them (run_query, then assert_iceberg_purged)."""
+    purge_iceberg_history runs them (run_query, then check_iceberg_purged)."""
     _, adapter, _ = session
     if item.get("capture") or item.get("macro"):
         with adapter.connection_named("stedi-preflight"):
             if item.get("capture"):
                 _, captured[item["capture"]] = adapter.execute(item["sql"], fetch=True)
             else:
-                # assert_iceberg_purged(relation, before): the files captured
+                # check_iceberg_purged(relations, before): the files captured
                 # before the purge, as purge_iceberg_history passes them
                 call_macro(session, item["macro"], **item["args"],
-                           before=captured.get("before"))
+                           before={str(r): captured.get("before") for r in item["args"]["relations"]})
     else:
         runner.execute(item["sql"].strip(), item.get("more_runs"))
 
