@@ -12,9 +12,9 @@
             {%- do typed.update({node.name: api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias)}) -%}
         {%- endfor -%}
-        {%- set where = 'serial_number in (' ~ changed_serials(typed) ~ ')'
-            if relation.identifier in ('step_trainer_trusted', 'machine_learning_curated')
-            else 'customer_id in (' ~ changed_customers(typed) ~ ')' -%}
+        {%- set key = graph.nodes[model.attached_node].config.meta.get('rewritten_by', 'customer_id') -%}
+        {%- set where = key ~ ' in (' ~ (changed_serials(typed) if key == 'serial_number'
+                                         else changed_customers(typed)) ~ ')' -%}
     {%- endif -%}
     {%- if where -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}

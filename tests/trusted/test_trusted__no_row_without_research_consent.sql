@@ -2,15 +2,16 @@
 -- research consent. An independent check: consent is recomputed here from the
 -- landing records by the rules of models/landing/customer_landing_current.yml,
 -- without reading that model or customer_trusted. On a daily run it checks the
--- rows that run rewrote (the changed customers', and serials' in the serial-keyed
--- tables); whole otherwise (docs/incremental.md).
+-- rows that run rewrote (the changed customers', or serials' where a model's meta
+-- says `rewritten_by: serial_number`); whole otherwise (docs/incremental.md).
 {%- set daily = follows_the_landing_delta() %}
 -- depends_on: {{ ref('accelerometer_landing_typed') }}, {{ ref('step_trainer_landing_typed') }}
-{%- set keyed_by = {'customer_trusted': 'customer_id', 'accelerometer_trusted': 'customer_id',
-                     'step_trainer_trusted': 'serial_number', 'customers_curated': 'customer_id',
-                     'machine_learning_curated': 'serial_number'} %}
+{%- set protected = ['customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted',
+                      'customers_curated', 'machine_learning_curated'] %}
 with protected_rows as (
-    {% for model, key in keyed_by.items() %}
+    {% for model in protected %}
+        {%- set meta = graph.nodes['model.stedi.' ~ model].config.meta if execute else {} %}
+        {%- set key = meta.get('rewritten_by', 'customer_id') %}
         select
             '{{ model }}' as model_name,
             customer_id,
