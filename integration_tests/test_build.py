@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from scenario import SCENARIO_VARS, Scenario, customer, reading, step
 
-from stedi import dbt_runner
+from stedi import dbt_runner, lakehouse
 from stedi.errors import StackError
 from stedi.pipeline import production, scanned
 from stedi.privacy import forgotten
@@ -55,6 +55,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         assert written is not None
 
         # nothing new: dbt does not run, no table gets a new snapshot
+        assert production.pending(sc.settings, ARGS) == []
         assert not production.build(sc.settings, ARGS).ran
         assert production.table_snapshots(sc.settings) == written
 
@@ -91,20 +92,25 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         assert not production.build(sc.settings, ARGS).ran
 
         # a request to be forgotten (another person's), as `stedi forget` records
-        # it: it runs; another one, a line appended to the same object: it runs
+        # it; another, a line appended to the same object; other dbt arguments
+        # (strict consent): each alone is what the build would run for
+        # (production.pending: the build's own check, which writes nothing)
+        registry = lakehouse.REGISTRY_PREFIX
         for cid in (secrets.token_hex(32), secrets.token_hex(32)):   # new to the bucket
             forgotten.record_request(sc.settings, {"customer_id": cid,
                                                  "forgotten_at": "2026-01-01T00:00:00Z"})
-            assert production.build(sc.settings, ARGS).ran
+            changed = production.pending(sc.settings, ARGS)
+            assert len(changed) == 1 and changed[0].split(": ")[1].startswith(registry), changed
+        strict = ARGS[:1] + [json.dumps({**SCENARIO_VARS, "strict_consent": True})]
+        assert "dbt_args changed" in production.pending(sc.settings, strict)
 
-        # other dbt arguments (strict consent): it runs
-        assert production.build(sc.settings, ARGS[:1] + [json.dumps(
-            {**SCENARIO_VARS, "strict_consent": True})]).ran
-
-        # a table dropped outside the build: it runs and rebuilds it
+        # a table dropped outside the build: it runs (for the requests too) and
+        # rebuilds it
         sc.trino.query(f"drop table {sc.table('machine_learning_curated')}")
-        assert production.build(sc.settings, ARGS).ran
+        done = production.build(sc.settings, ARGS)
+        assert done.ran and "a table it writes is missing" in done.reason, done.reason
         assert sc.count("machine_learning_curated") == 0
+        assert production.pending(sc.settings, ARGS) == []
     finally:
         sc.drop()
 

@@ -36,7 +36,7 @@ def build_local(settings: Settings, *, expect: str | None = None, full_refresh: 
     dbt_args = ["--vars", f"{{expectations_dataset: {expect}}}"] if expect else []
     done = production.build(settings, dbt_args, full_refresh=full_refresh, always=always,
                        unit_tests=unit_tests)
-    verb = "dbt build took" if done.ran else f"dbt build skipped ({done.reason}) in"
+    verb = f"dbt build ({done.reason}) took" if done.ran else f"dbt build skipped ({done.reason}) in"
     print(f"\n[stedi] {verb} {time.monotonic() - start:.1f}s\n", file=sys.stderr)
     if done.read:
         print(scanned.summary(done.read) + "\n", file=sys.stderr)

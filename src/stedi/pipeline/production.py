@@ -250,17 +250,35 @@ def last_record(settings: Settings) -> dict | None:
         return None
 
 
-def unchanged_since(settings: Settings, record: dict | None, current: dict) -> str | None:
-    """The time of the last successful build (`record`: last_record()) when
-    nothing it read changed since (`current`: inputs() now); None when the
-    build must run."""
+def changes_since(settings: Settings, record: dict | None, current: dict) -> list[str]:
+    """What changed since the last successful build (`record`: last_record())
+    among what a build reads (`current`: inputs() now) and the tables it wrote:
+    one line per kind, the objects by key; [] when nothing did (the build is
+    skipped)."""
     if record is None:
-        return None
-    if record.get("inputs") != json.loads(json.dumps(current)):
-        return None
-    if record.get("snapshots") != table_snapshots(settings):
-        return None
-    return record.get("built_at")
+        return ["no earlier build on record"]
+    was, now = record.get("inputs", {}), json.loads(json.dumps(current))
+    found = [f"{key} changed" for key in sorted((was.keys() | now.keys()) - {"objects"})
+             if was.get(key) != now.get(key)]
+    old = {o[0]: o for o in was.get("objects", [])}
+    new = {o[0]: o for o in now["objects"]}
+    for kind, keys in (("new", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
+                       ("changed", {k for k in new.keys() & old.keys() if new[k] != old[k]})):
+        if keys:
+            found.append(f"{len(keys)} {kind} object(s): {', '.join(sorted(keys)[:3])}"
+                         + (", ..." if len(keys) > 3 else ""))
+    snapshots = table_snapshots(settings)
+    if record.get("snapshots") != snapshots:
+        found.append("a table it writes is missing or was written outside the build"
+                     if snapshots is None else "a table it writes was written outside the build")
+    return found
+
+
+def pending(settings: Settings, dbt_args: list[str] = (), *, unit_tests: bool = False) -> list[str]:
+    """What a `build` with these arguments would run for now ([]: it would be
+    skipped); reads the lake and the last build's record, changes nothing."""
+    key = dbt_build_args(dbt_args, unit_tests=unit_tests)
+    return changes_since(settings, last_record(settings), inputs(settings, key))
 
 
 def dbt_build_args(dbt_args=(), *, full_refresh: bool = False,
@@ -284,10 +302,9 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
         digest = project_digest(settings.project_dir)
         current = inputs(settings, key, input_objects(settings), digest)
         record = last_record(settings)
-        if not (full_refresh or always):
-            since = unchanged_since(settings, record, current)
-            if since is not None:
-                return Build(False, f"unchanged since the build of {since}")
+        changes = [] if full_refresh or always else changes_since(settings, record, current)
+        if not (full_refresh or always or changes):
+            return Build(False, f"unchanged since the build of {record.get('built_at')}")
         before = (record or {}).get("inputs", {}).get("objects")
         delta = None if full_refresh or before is None else landing_delta(
             settings, before, current["objects"],
@@ -314,4 +331,4 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
     return Build(True, "full refresh" if full_refresh else
                  "no earlier build on record: in full" if modified is None else
                  f"code changed: {', '.join(modified)} in full" if modified else
-                 "run on request" if always else "inputs changed or not recorded", read)
+                 "run on request" if always else "; ".join(changes), read)
