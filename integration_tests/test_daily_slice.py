@@ -32,13 +32,13 @@ def _run_results() -> dict:
     return json.loads((dbt_runner.target_dir(REPO_ROOT) / "run_results.json").read_text())
 
 
-def _test_status(sc: Scenario, variables: dict, test: str = CONSENT_TEST) -> str:
-    """A test's status ('pass' or 'fail') run with these vars (the consent test's
-    by default)."""
+def _statuses(sc: Scenario, variables: dict) -> dict[str, str]:
+    """The consent test's and the unique test's status ('pass' or 'fail') in one
+    `dbt test` run with these vars."""
     with contextlib.suppress(StackError):  # dbt exits 1 on a failing test: the status says
-        sc.dbt("test", "--select", test, variables=variables)
-    (result,) = [r for r in _run_results()["results"] if r["unique_id"].split(".")[2] == test]
-    return result["status"]
+        sc.dbt("test", "--select", CONSENT_TEST, UNIQUE_TEST, variables=variables)
+    return {r["unique_id"].split(".")[2]: r["status"] for r in _run_results()["results"]
+            if r["unique_id"].startswith("test.")}
 
 
 def _proof(sc: Scenario) -> subprocess.CompletedProcess:
@@ -88,34 +88,28 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
         clean = _proof(sc)
         assert clean.returncode == 0, clean.stdout[-3000:]
 
-        # d, unchanged today: the daily test does not read d's rows, the proof does
+        # d, unchanged today: a reading of d's (who does not consent) planted twice
+        # (a leaked row, and a reading id twice: dbt's unique test, sliced by
+        # get_where_subquery). The daily tests do not read d's rows; the same
+        # tests whole and the proof do.
         _plant_reading(sc, "d@x.com")
-        assert sc.count("accelerometer_trusted", "accelerometer_reading_id like 'leak-%'") == 1
-        assert _test_status(sc, daily) == "pass"
-        assert _test_status(sc, {}) == "fail"      # the same test, whole
+        _plant_reading(sc, "d@x.com")
+        assert sc.count("accelerometer_trusted", "accelerometer_reading_id like 'leak-%'") == 2
+        unique = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "models" / "trusted"
+                  / "accelerometer_trusted.yml" / f"{UNIQUE_TEST}.sql")
+        assert _statuses(sc, daily) == {CONSENT_TEST: "pass", UNIQUE_TEST: "pass"}
+        assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in unique.read_text()
+        assert _statuses(sc, {}) == {CONSENT_TEST: "fail", UNIQUE_TEST: "fail"}
+        assert "a2.json" not in unique.read_text()
         faulty = _proof(sc)
         assert faulty.returncode != 0
-        assert any(r["unique_id"].endswith(CONSENT_TEST) and r["status"] == "fail"
-                   for r in _run_results()["results"])
+        assert {CONSENT_TEST, UNIQUE_TEST} <= {r["unique_id"].split(".")[2] for r in
+                                               _run_results()["results"] if r["status"] == "fail"}
 
-        # c, named by today's file: the daily test reads c's rows and fails
+        # c, named by today's file: the daily tests read c's rows and fail
         sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
         _plant_reading(sc, "c@x.com")
-        assert _test_status(sc, daily) == "fail"
-        sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
-
-        # dbt's generic tests the same way (get_where_subquery): a reading id twice
-        # in d's rows is not read by the daily run's unique test, and is by the
-        # whole one; twice in a's, whom today's file names, it fails the daily test
-        compiled = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "models" / "trusted"
-                    / "accelerometer_trusted.yml" / f"{UNIQUE_TEST}.sql")
-        for email, daily_status in (("d@x.com", "pass"), ("a@x.com", "fail")):
-            _plant_reading(sc, email)
-            _plant_reading(sc, email)
-            assert _test_status(sc, daily, UNIQUE_TEST) == daily_status, email
-            assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in compiled.read_text()
-            assert _test_status(sc, {}, UNIQUE_TEST) == "fail", email
-            assert "a2.json" not in compiled.read_text()
-            sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
+        _plant_reading(sc, "c@x.com")
+        assert _statuses(sc, daily) == {CONSENT_TEST: "fail", UNIQUE_TEST: "fail"}
     finally:
         sc.drop()
