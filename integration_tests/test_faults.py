@@ -24,6 +24,8 @@ from stedi.pipeline.production import PRODUCTION_ARGS
 
 MODELS = lakehouse.names(lakehouse.OUTPUTS)
 
+# Trino is killed, and running queries are read: no other test may run meanwhile.
+pytestmark = pytest.mark.alone
 
 
 def _counts(stack) -> dict[str, int]:
@@ -73,9 +75,6 @@ def _start_and_scan_from_the_first_ready(stack, settings) -> None:
     starting.join()
 
 
-# Trino is killed, and running queries are read: no other test may run meanwhile.
-# (Two builds at once, below, need neither: they run beside the other worker's tests.)
-@pytest.mark.alone
 def test_trino_killed_mid_build_then_rebuilt_is_complete(built, settings, tmp_path):
     stack = built
     build = _dbt_process(settings, tmp_path, "--full-refresh")
