@@ -24,6 +24,8 @@ from stedi.errors import StackError
 
 CONSENT_TEST = "test_trusted__no_row_without_research_consent"
 UNIQUE_TEST = "unique_accelerometer_trusted_accelerometer_reading_id"
+RECONCILIATION = "test_landing__every_line_accounted_for"
+TESTS = (CONSENT_TEST, UNIQUE_TEST, RECONCILIATION)
 # The whole-table proof, as docs/incremental.md gives it.
 PROOF = ["dbt", "test", "--exclude-resource-type", "unit_test"]
 
@@ -33,10 +35,10 @@ def _run_results() -> dict:
 
 
 def _statuses(sc: Scenario, variables: dict) -> dict[str, str]:
-    """The consent test's and the unique test's status ('pass' or 'fail') in one
-    `dbt test` run with these vars."""
+    """The consent, unique and reconciliation tests' status ('pass' or 'fail') in
+    one `dbt test` run with these vars."""
     with contextlib.suppress(StackError):  # dbt exits 1 on a failing test: the status says
-        sc.dbt("test", "--select", CONSENT_TEST, UNIQUE_TEST, variables=variables)
+        sc.dbt("test", "--select", *TESTS, variables=variables)
     return {r["unique_id"].split(".")[2]: r["status"] for r in _run_results()["results"]
             if r["unique_id"].startswith("test.")}
 
@@ -97,19 +99,19 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
         assert sc.count("accelerometer_trusted", "accelerometer_reading_id like 'leak-%'") == 2
         unique = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "models" / "trusted"
                   / "accelerometer_trusted.yml" / f"{UNIQUE_TEST}.sql")
-        assert _statuses(sc, daily) == {CONSENT_TEST: "pass", UNIQUE_TEST: "pass"}
+        assert _statuses(sc, daily) == dict.fromkeys(TESTS, "pass")
         assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in unique.read_text()
-        assert _statuses(sc, {}) == {CONSENT_TEST: "fail", UNIQUE_TEST: "fail"}
+        assert _statuses(sc, {}) == dict.fromkeys(TESTS, "fail")
         assert "a2.json" not in unique.read_text()
         faulty = _proof(sc)
         assert faulty.returncode != 0
-        assert {CONSENT_TEST, UNIQUE_TEST} <= {r["unique_id"].split(".")[2] for r in
-                                               _run_results()["results"] if r["status"] == "fail"}
+        assert set(TESTS) <= {r["unique_id"].split(".")[2] for r in _run_results()["results"]
+                              if r["status"] == "fail"}
 
         # c, named by today's file: the daily tests read c's rows and fail
         sc.query("delete from {accelerometer_trusted} where accelerometer_reading_id like 'leak-%'")
         _plant_reading(sc, "c@x.com")
         _plant_reading(sc, "c@x.com")
-        assert _statuses(sc, daily) == {CONSENT_TEST: "fail", UNIQUE_TEST: "fail"}
+        assert _statuses(sc, daily) == dict.fromkeys(TESTS, "fail")
     finally:
         sc.drop()

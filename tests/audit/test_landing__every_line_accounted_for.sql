@@ -12,8 +12,13 @@
 -- taken at or after the consent) are restated here on purpose, apart from
 -- accelerometer_trusted and is_before_research_consent: an independent check.
 -- On a daily run the landing and typed lines are counted for the files that run
--- read (the others are unchanged since they were counted); the rest is whole.
+-- read, the accelerometer accounting for the customers it rewrote and the step
+-- accounting for the serials (the others are unchanged since they were counted);
+-- the customer accounting is whole.
 {%- set daily = follows_the_landing_delta() %}
+{%- set slice = {'customer': 'true',
+                  'accelerometer': 'customer_id in (' ~ changed_customers() ~ ')',
+                  'step_trainer': 'serial_number in (' ~ changed_serials() ~ ')'} if daily %}
 with customer_accounting as (
     select
         count_if(outcome = 'trusted') as trusted_rows_from_landing,
@@ -37,6 +42,9 @@ consenting_readings as (
         on landing.email_key = customers.email
     where
         landing.rejection_reason is null
+        {%- if daily %}
+            and customers.{{ slice.accelerometer }}
+        {%- endif %}
         {%- if var('strict_consent') %}
             and landing.reading_epoch_ms >= customers.share_with_research_epoch_ms
         {%- endif %}
@@ -59,11 +67,11 @@ accelerometer_accounting as (
 
 step_readings as (
     select distinct
-        serial_number,
-        sensor_reading_epoch_ms,
-        distance_from_object
-    from {{ ref('step_trainer_landing_typed') }}
-    where rejection_reason is null
+        steps.serial_number,
+        steps.sensor_reading_epoch_ms,
+        steps.distance_from_object
+    from {{ ref('step_trainer_landing_typed') }} as steps
+    where steps.rejection_reason is null{% if daily %} and steps.{{ slice.step_trainer }}{% endif %}
 ),
 
 step_trainer_accounting as (
@@ -91,7 +99,10 @@ reconciliation as (
                 select count(*) from {{ ref(entity ~ '_landing_typed') }}
                 where {{ landing_file_list('source_file', files) if daily else 'true' }}
             ) as typed_lines,
-            (select count(*) from {{ ref(entity ~ '_trusted') }}) as trusted_rows,
+            (
+                select count(*) from {{ ref(entity ~ '_trusted') }}
+                where {{ slice[entity] if daily else 'true' }}
+            ) as trusted_rows,
             accounting.trusted_rows_from_landing,
             accounting.unexplained_lines
         from {{ entity }}_accounting as accounting
