@@ -372,13 +372,12 @@ def test_a_daily_run_rewrites_each_model_by_the_key_its_meta_names(athena_compil
     home of the key its daily run rewrites by: the daily tests read that slice
     (get_where_subquery, the consent test), so the model's own pre-hook must delete
     by it and its landing read must select by it."""
-    macro = {"customer_id": "changed_customers()", "serial_number": "changed_serials()"}
     wrong = []
     for model in _models(athena_compiled.manifest):
         if model["fqn"][1] not in ("trusted", "curated"):
             continue
         key = (model["config"].get("meta") or {}).get("rewritten_by", "customer_id")
-        predicate = f"{key} in ({{{{ {macro[key]} }}}})"
+        predicate = f"{{{{ rewritten_rows('{key}') }}}}"
         hooks = " ".join(" ".join(h["sql"].split()) for h in model["config"]["pre-hook"])
         # the raw code holds the pre-hook's predicate and the read's
         if predicate not in hooks or " ".join(model["raw_code"].split()).count(predicate) < 2:

@@ -13,8 +13,7 @@
                 database=node.database, schema=node.schema, identifier=node.alias)}) -%}
         {%- endfor -%}
         {%- set key = graph.nodes[model.attached_node].config.meta.get('rewritten_by', 'customer_id') -%}
-        {%- set where = key ~ ' in (' ~ (changed_serials(typed) if key == 'serial_number'
-                                         else changed_customers(typed)) ~ ')' -%}
+        {%- set where = rewritten_rows(key, typed) -%}
     {%- endif -%}
     {%- if where -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}

@@ -3,14 +3,14 @@
     s3_data_dir=lake_location('customer/curated'),
     full_refresh=none if follows_the_landing_delta() else true,
     pre_hook="{% if is_incremental() %}delete from {{ this }}
-              where customer_id in ({{ changed_customers() }}){% endif %}"
+              where {{ rewritten_rows('customer_id') }}{% endif %}"
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }}
 with customers as (
     select *
     from {{ ref('customer_trusted') }}
     {%- if follows_the_landing_delta() and is_incremental() %}
-        where customer_id in ({{ changed_customers() }})
+        where {{ rewritten_rows('customer_id') }}
     {%- endif %}
 )
 

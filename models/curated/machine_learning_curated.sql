@@ -5,10 +5,18 @@
     s3_data_dir=lake_location('machine_learning/curated'),
     full_refresh=none if follows_the_landing_delta() else true,
     pre_hook="{% if is_incremental() %}delete from {{ this }}
-              where serial_number in ({{ changed_serials() }}){% endif %}"
+              where {{ rewritten_rows('serial_number') }}{% endif %}"
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
 -- {{ ref('step_trainer_landing_typed') }}
+with steps as (
+    select *
+    from {{ ref('step_trainer_trusted') }}
+    {%- if follows_the_landing_delta() and is_incremental() %}
+        where {{ rewritten_rows('serial_number') }}
+    {%- endif %}
+)
+
 select
     {{ surrogate_key(['steps.step_trainer_reading_id', 'phone.accelerometer_reading_id']) }}
         as machine_learning_reading_id,
@@ -22,11 +30,8 @@ select
     phone.x,
     phone.y,
     phone.z
-from {{ ref('step_trainer_trusted') }} as steps
+from steps
 inner join {{ ref('accelerometer_trusted') }} as phone
     on
         steps.customer_id = phone.customer_id
         and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
-{% if follows_the_landing_delta() and is_incremental() %}
-    where steps.serial_number in ({{ changed_serials() }})
-{% endif %}

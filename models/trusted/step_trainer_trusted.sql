@@ -7,7 +7,7 @@
     s3_data_dir=lake_location('step_trainer/trusted'),
     full_refresh=none if follows_the_landing_delta() else true,
     pre_hook="{% if is_incremental() %}delete from {{ this }}
-              where serial_number in ({{ changed_serials() }}){% endif %}"
+              where {{ rewritten_rows('serial_number') }}{% endif %}"
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
 -- {{ ref('step_trainer_landing_typed') }}
@@ -15,7 +15,7 @@ with lines as (
     select *
     from {{ ref('step_trainer_landing_typed') }}
     {%- if follows_the_landing_delta() and is_incremental() %}
-        where serial_number in ({{ changed_serials() }})
+        where {{ rewritten_rows('serial_number') }}
     {%- endif %}
 ),
 

@@ -14,11 +14,13 @@
 -- On a daily run the landing and typed lines are counted for the files that run
 -- read, the accelerometer accounting for the customers it rewrote and the step
 -- accounting for the serials (the others are unchanged since they were counted);
--- the customer accounting is whole.
+-- the customer accounting is whole. The keys are the trusted models' meta `rewritten_by`.
 {%- set daily = follows_the_landing_delta() %}
-{%- set slice = {'customer': 'true',
-                  'accelerometer': 'customer_id in (' ~ changed_customers() ~ ')',
-                  'step_trainer': 'serial_number in (' ~ changed_serials() ~ ')'} if daily %}
+{%- set slice = {'customer': 'true'} %}
+{%- for entity in ['accelerometer', 'step_trainer'] if daily and execute %}
+    {%- set meta = graph.nodes['model.stedi.' ~ entity ~ '_trusted'].config.meta %}
+    {%- do slice.update({entity: rewritten_rows(meta.get('rewritten_by', 'customer_id'))}) %}
+{%- endfor %}
 with customer_accounting as (
     select
         count_if(outcome = 'trusted') as trusted_rows_from_landing,
@@ -30,6 +32,15 @@ with customer_accounting as (
     from {{ ref('customer_landing_outcome') }}
 ),
 
+customers as (
+    select
+        customer_id,
+        email,
+        share_with_research_epoch_ms
+    from {{ ref('customer_trusted') }}
+    where {{ slice.accelerometer if daily else 'true' }}
+),
+
 consenting_readings as (
     select distinct
         customers.customer_id,
@@ -38,13 +49,10 @@ consenting_readings as (
         landing.y,
         landing.z
     from {{ ref('accelerometer_landing_typed') }} as landing
-    inner join {{ ref('customer_trusted') }} as customers
+    inner join customers
         on landing.email_key = customers.email
     where
         landing.rejection_reason is null
-        {%- if daily %}
-            and customers.{{ slice.accelerometer }}
-        {%- endif %}
         {%- if var('strict_consent') %}
             and landing.reading_epoch_ms >= customers.share_with_research_epoch_ms
         {%- endif %}
@@ -71,7 +79,7 @@ step_readings as (
         steps.sensor_reading_epoch_ms,
         steps.distance_from_object
     from {{ ref('step_trainer_landing_typed') }} as steps
-    where steps.rejection_reason is null{% if daily %} and steps.{{ slice.step_trainer }}{% endif %}
+    where steps.rejection_reason is null and {{ slice.step_trainer if daily else 'true' }}
 ),
 
 step_trainer_accounting as (

@@ -9,7 +9,7 @@ with ml_reading as (
     select *
     from {{ ref('machine_learning_curated') }}
     {%- if follows_the_landing_delta() %}
-        where serial_number in ({{ changed_serials() }})
+        where {{ rewritten_rows('serial_number') }}
     {%- endif %}
 )
 

@@ -15,7 +15,7 @@ with steps as (
         sensor_reading_epoch_ms
     from {{ ref('step_trainer_trusted') }}
     {%- if follows_the_landing_delta() %}
-        where serial_number in ({{ changed_serials() }})
+        where {{ rewritten_rows('serial_number') }}
     {%- endif %}
 ),
 

@@ -9,20 +9,25 @@
 -- rewrote (every customer holding one of them is among them); whole otherwise.
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
 -- {{ ref('step_trainer_landing_typed') }}
-with fits as (
+with steps as (
+    select *
+    from {{ ref('step_trainer_trusted') }}
+    {%- if follows_the_landing_delta() %}
+        where {{ rewritten_rows('serial_number') }}
+    {%- endif %}
+),
+
+fits as (
     select
         steps.step_trainer_reading_id,
         customers.customer_id
-    from {{ ref('step_trainer_trusted') }} as steps
+    from steps
     inner join {{ ref('customer_trusted') }} as customers
         on steps.serial_number = customers.serial_number
     inner join {{ ref('accelerometer_trusted') }} as phone
         on
             customers.customer_id = phone.customer_id
             and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
-    {%- if follows_the_landing_delta() %}
-        where steps.serial_number in ({{ changed_serials() }})
-    {%- endif %}
 )
 
 select

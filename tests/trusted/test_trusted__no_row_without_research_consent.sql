@@ -8,30 +8,17 @@
 -- depends_on: {{ ref('accelerometer_landing_typed') }}, {{ ref('step_trainer_landing_typed') }}
 {%- set protected = ['customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted',
                       'customers_curated', 'machine_learning_curated'] %}
-with protected_rows as (
+with tested_rows as (
     {% for model in protected %}
         {%- set meta = graph.nodes['model.stedi.' ~ model].config.meta if execute else {} %}
         {%- set key = meta.get('rewritten_by', 'customer_id') %}
         select
             '{{ model }}' as model_name,
-            customer_id,
-            '{{ key }}' as keyed_by,
-            {{ key }} as key_value
+            customer_id
         from {{ ref(model) }}
+        where {{ rewritten_rows(key) if daily else 'true' }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-),
-
-tested_rows as (
-    select
-        model_name,
-        customer_id
-    from protected_rows
-    {%- if daily %}
-        where
-            (keyed_by = 'customer_id' and key_value in ({{ changed_customers() }}))
-            or (keyed_by = 'serial_number' and key_value in ({{ changed_serials() }}))
-    {%- endif %}
 ),
 
 records as (

@@ -250,11 +250,11 @@ def last_record(settings: Settings) -> dict | None:
         return None
 
 
-def changes_since(settings: Settings, record: dict | None, current: dict) -> list[str]:
+def changes_since(record: dict | None, current: dict, snapshots: dict | None) -> list[str]:
     """What changed since the last successful build (`record`: last_record())
-    among what a build reads (`current`: inputs() now) and the tables it wrote:
-    one line per kind, the objects by key; [] when nothing did (the build is
-    skipped)."""
+    among what a build reads (`current`: inputs() now) and the tables it wrote
+    (`snapshots`: table_snapshots() now): one line per kind, the objects by key;
+    [] when nothing did (the build is skipped)."""
     if record is None:
         return ["no earlier build on record"]
     was, now = record.get("inputs", {}), json.loads(json.dumps(current))
@@ -267,7 +267,6 @@ def changes_since(settings: Settings, record: dict | None, current: dict) -> lis
         if keys:
             found.append(f"{len(keys)} {kind} object(s): {', '.join(sorted(keys)[:3])}"
                          + (", ..." if len(keys) > 3 else ""))
-    snapshots = table_snapshots(settings)
     if record.get("snapshots") != snapshots:
         found.append("a table it writes is missing or was written outside the build"
                      if snapshots is None else "a table it writes was written outside the build")
@@ -278,7 +277,7 @@ def pending(settings: Settings, dbt_args: list[str] = (), *, unit_tests: bool = 
     """What a `build` with these arguments would run for now ([]: it would be
     skipped); reads the lake and the last build's record, changes nothing."""
     key = dbt_build_args(dbt_args, unit_tests=unit_tests)
-    return changes_since(settings, last_record(settings), inputs(settings, key))
+    return changes_since(last_record(settings), inputs(settings, key), table_snapshots(settings))
 
 
 def dbt_build_args(dbt_args=(), *, full_refresh: bool = False,
@@ -302,13 +301,14 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
         digest = project_digest(settings.project_dir)
         current = inputs(settings, key, input_objects(settings), digest)
         record = last_record(settings)
-        changes = [] if full_refresh or always else changes_since(settings, record, current)
+        snapshots = None if full_refresh else table_snapshots(settings)
+        changes = [] if full_refresh or always else changes_since(record, current, snapshots)
         if not (full_refresh or always or changes):
             return Build(False, f"unchanged since the build of {record.get('built_at')}")
         before = (record or {}).get("inputs", {}).get("objects")
         delta = None if full_refresh or before is None else landing_delta(
             settings, before, current["objects"],
-            unchanged_but_landing(record, current, table_snapshots(settings)))
+            unchanged_but_landing(record, current, snapshots))
         if delta is not None:
             args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
