@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -169,6 +170,46 @@ def test_a_lost_lock_stops_its_command(lake, tmp_path):
     assert not alive(pid), "the command runs on after SIGKILL"
     assert stopped < LEASE, "a waiter could have taken the lock while it still ran"
     assert lock.current(lake)[0]["holder"] == "another writer"   # left as it is
+
+
+def test_a_lost_lock_stops_the_dbt_command_it_guards(lake, monkeypatch):
+    """run_dbt's dbt command is guarded like `stedi locked`'s: a lost lock stops
+    it (SIGTERM, then SIGKILL) and run_dbt fails. Here dbt waits on a Trino that
+    accepts the connection and never answers, so only the lock can stop it."""
+    monkeypatch.setattr(lock, "LEASE", 2.0)
+    silent = socket.create_server(("127.0.0.1", 0))
+    silent.settimeout(60)
+    settings = replace(lake, trino_port=silent.getsockname()[1])
+    failed: list[str] = []
+
+    def debug() -> None:
+        try:
+            dbt_runner.run_dbt(["debug"], settings, quiet=True)
+        except StackError as error:
+            failed.append(str(error))
+
+    try:
+        with pytest.raises(StackError, match="was lost"), lock.hold(lake, "first"):
+            thread = threading.Thread(target=debug)
+            thread.start()
+            deadline = time.monotonic() + 30
+            while not lock._children and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (dbt,) = lock._children
+            asked, _ = silent.accept()     # dbt has asked Trino and waits for the answer
+            taken = time.monotonic()
+            s3.client(lake).put_object(Bucket=lake.bucket, Key=lock.key(lake),
+                                       Body=b'{"holder": "another writer"}')
+            thread.join(timeout=30)
+            stopped = time.monotonic() - taken
+        print(f"\ndbt stopped {stopped:.1f} s after the lock was taken: {failed}")
+        assert not thread.is_alive() and failed, "run_dbt ran on under a lost lock"
+        assert dbt.returncode is not None and dbt.returncode < 0   # ended by a signal
+        assert not alive(dbt.pid)
+        assert stopped < 2 * lock.LEASE
+        asked.close()
+    finally:
+        silent.close()
 
 
 def test_a_holder_cut_off_from_s3_stops_its_command(lake, tmp_path):
