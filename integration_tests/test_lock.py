@@ -173,9 +173,10 @@ def test_a_lost_lock_stops_its_command(lake, tmp_path):
 
 
 def test_a_lost_lock_stops_the_dbt_command_it_guards(lake, monkeypatch):
-    """run_dbt's dbt command is guarded like `stedi locked`'s: a lost lock stops
-    it (SIGTERM, then SIGKILL) and run_dbt fails. Here dbt waits on a Trino that
-    accepts the connection and never answers, so only the lock can stop it."""
+    """run_dbt's dbt command (a fork of stedi's dbt server process, not a child
+    of this one) is guarded like `stedi locked`'s: a lost lock stops it (SIGTERM,
+    then SIGKILL) and run_dbt fails. Here dbt waits on a Trino that accepts the
+    connection and never answers, so only the lock can stop it."""
     monkeypatch.setattr(lock, "LEASE", 2.0)
     silent = socket.create_server(("127.0.0.1", 0))
     silent.settimeout(60)
