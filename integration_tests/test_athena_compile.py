@@ -143,6 +143,9 @@ SHARED_FUNCTIONS = {
     # lambda functions; Trino the same
     "contains", "cardinality", "regexp_extract_all", "regexp_like", "array_agg",
     "arrays_overlap", "transform",
+    # Presto 0.217 aggregate map_agg(key, value) and map function map_keys(x); Trino
+    # the same (is_forgotten_customer: the requests as one map)
+    "map_agg", "map_keys",
 }
 # Words followed by "(" that are not function calls.
 NOT_FUNCTIONS = {"as", "in", "exists", "over", "where", "and", "or", "not", "on",
