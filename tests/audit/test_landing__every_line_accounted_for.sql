@@ -75,11 +75,11 @@ accelerometer_accounting as (
 
 step_readings as (
     select distinct
-        steps.serial_number,
-        steps.sensor_reading_epoch_ms,
-        steps.distance_from_object
-    from {{ ref('step_trainer_landing_typed') }} as steps
-    where steps.rejection_reason is null and {{ slice.step_trainer if daily else 'true' }}
+        serial_number,
+        sensor_reading_epoch_ms,
+        distance_from_object
+    from {{ ref('step_trainer_landing_typed') }}
+    where rejection_reason is null and {{ slice.step_trainer if daily else 'true' }}
 ),
 
 step_trainer_accounting as (

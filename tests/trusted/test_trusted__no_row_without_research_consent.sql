@@ -8,14 +8,26 @@
 -- depends_on: {{ ref('accelerometer_landing_typed') }}, {{ ref('step_trainer_landing_typed') }}
 {%- set protected = ['customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted',
                       'customers_curated', 'machine_learning_curated'] %}
+{#- the tables a daily run rewrites by the same key share one slice (rewritten_rows) #}
+{%- set by_key = {} %}
+{%- for model in protected %}
+    {%- set meta = graph.nodes['model.stedi.' ~ model].config.meta if execute else {} %}
+    {%- do by_key.setdefault(meta.get('rewritten_by', 'customer_id'), []).append(model) %}
+{%- endfor %}
 with tested_rows as (
-    {% for model in protected %}
-        {%- set meta = graph.nodes['model.stedi.' ~ model].config.meta if execute else {} %}
-        {%- set key = meta.get('rewritten_by', 'customer_id') %}
+    {% for key, models in by_key.items() %}
         select
-            '{{ model }}' as model_name,
+            model_name,
             customer_id
-        from {{ ref(model) }}
+        from (
+            {% for model in models %}
+                select
+                    '{{ model }}' as model_name,
+                    {{ 'customer_id' if key == 'customer_id' else 'customer_id, ' ~ key }}
+                from {{ ref(model) }}
+                {% if not loop.last %}union all{% endif %}
+            {% endfor %}
+        ) as keyed_rows
         where {{ rewritten_rows(key) if daily else 'true' }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
