@@ -6,13 +6,14 @@ and the build must run (and, for a withdrawal, remove the rows)."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from scenario import SCENARIO_VARS, Scenario, customer, reading, step
+from scenario import Scenario, customer, reading, step
 
 from stedi import dbt_runner, lakehouse
 from stedi.errors import StackError
@@ -21,7 +22,6 @@ from stedi.privacy import forgotten
 from stedi.settings import Settings
 
 A = "daily@example.com"
-ARGS = ["--vars", json.dumps(SCENARIO_VARS)]
 
 
 def _one_consenting_customer(stack, name, tmp_path) -> Scenario:
@@ -45,7 +45,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
                    [reading("other@example.com", t) for t in range(20_000)])
     sc.load()
     try:
-        assert production.build(sc.settings, ARGS, full_refresh=True).ran
+        assert production.build(sc.settings, full_refresh=True).ran
         # the production build ran no unit test, and every data test
         results = json.loads((dbt_runner.target_dir(sc.settings.project_dir) / "run_results.json")
                              .read_text())["results"]
@@ -55,8 +55,8 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         assert written is not None
 
         # nothing new: dbt does not run, no table gets a new snapshot
-        assert production.pending(sc.settings, ARGS) == []
-        assert not production.build(sc.settings, ARGS).ran
+        assert production.pending(sc.settings) == []
+        assert not production.build(sc.settings).ran
         assert production.table_snapshots(sc.settings) == written
 
         # a new landing file: it runs and the reading arrives, and the typed model
@@ -65,7 +65,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         # twice: 2.0x the big file)
         sc.write("accelerometer", "a2.json", [reading(A, 6_000)])
         sc.load()
-        done = production.build(sc.settings, ARGS)
+        done = production.build(sc.settings)
         assert done.ran
         assert sc.count("accelerometer_trusted") == 2
         read = done.read["model accelerometer_landing_typed"][0]
@@ -76,7 +76,7 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         sc.write("accelerometer", "a1.json", [reading(A, 5_000, x=0.25)])
         (sc.folder / "accelerometer" / "landing" / "a2.json").unlink()
         sc.load()
-        assert production.build(sc.settings, ARGS).ran
+        assert production.build(sc.settings).ran
         rows = sc.query("select regexp_extract(source_file, '[^/]+$'), reading_epoch_ms, x "
                         "from {accelerometer_landing_typed} where email_key is not null "
                         "and email = 'daily@example.com'")
@@ -86,10 +86,10 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         # a withdrawal lands: it runs and the customer's rows are gone
         sc.write("customer", "c2.json", [customer(A, serial="s-1", updated=2_000)])
         sc.load()
-        assert production.build(sc.settings, ARGS).ran
+        assert production.build(sc.settings).ran
         for model in ("customer_trusted", "accelerometer_trusted", "machine_learning_curated"):
             assert sc.count(model) == 0, model
-        assert not production.build(sc.settings, ARGS).ran
+        assert not production.build(sc.settings).ran
 
         # a request to be forgotten (another person's), as `stedi forget` records
         # it; another, a line appended to the same object; other dbt arguments
@@ -99,18 +99,18 @@ def test_the_build_runs_only_when_something_it_reads_changed(stack, tmp_path):
         for cid in (secrets.token_hex(32), secrets.token_hex(32)):   # new to the bucket
             forgotten.record_request(sc.settings, {"customer_id": cid,
                                                  "forgotten_at": "2026-01-01T00:00:00Z"})
-            changed = production.pending(sc.settings, ARGS)
+            changed = production.pending(sc.settings)
             assert len(changed) == 1 and changed[0].split(": ")[1].startswith(registry), changed
-        strict = ARGS[:1] + [json.dumps({**SCENARIO_VARS, "strict_consent": True})]
+        strict = ["--vars", json.dumps({"strict_consent": True})]
         assert "dbt_args changed" in production.pending(sc.settings, strict)
 
         # a table dropped outside the build: it runs (for the requests too) and
         # rebuilds it
         sc.trino.query(f"drop table {sc.table('machine_learning_curated')}")
-        done = production.build(sc.settings, ARGS)
+        done = production.build(sc.settings)
         assert done.ran and "a table it writes is missing" in done.reason, done.reason
         assert sc.count("machine_learning_curated") == 0
-        assert production.pending(sc.settings, ARGS) == []
+        assert production.pending(sc.settings) == []
     finally:
         sc.drop()
 
@@ -178,7 +178,7 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
     project = _project_copy(tmp_path)
     sc.settings = replace(sc.settings, project_dir=project)
     try:
-        first = production.build(sc.settings, ARGS)
+        first = production.build(sc.settings)
         assert first.ran and first.reason.startswith("no earlier build on record")
         assert sc.query("select x from {machine_learning_curated}") == [[0.5]]
         # it says what it read: Trino's statistics, put to their model by dbt's
@@ -194,7 +194,7 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
         rule = "doc.x,"
         assert rule in model.read_text()
         model.write_text(model.read_text().replace(rule, "doc.x * 2 as x,"))
-        done = production.build(sc.settings, ARGS)
+        done = production.build(sc.settings)
         assert done.ran and "accelerometer_landing_typed" in done.reason, done.reason
         assert "customer_landing_typed" not in done.reason, done.reason
         assert sc.query("select x from {accelerometer_landing_typed}") == [[1.0]]
@@ -211,7 +211,7 @@ def test_a_changed_model_is_rebuilt_in_full_with_what_reads_it(stack, tmp_path):
 def test_the_daily_run_names_what_arrived_since_the_last_good_build():
     """landing_delta: per typed model, the files to read (new or changed: ETag,
     size or time differ) and the files whose earlier lines go (those, and the
-    removed); nothing to compare with, or too much for a command line: None
+    removed); nothing to compare with, or too much to hand over: None
     (the models then find the new files themselves)."""
     settings = replace(Settings.from_env(), bucket="b")
     before = [["accelerometer/landing/a1.json", '"e1"', 10, "t1"],
@@ -241,7 +241,12 @@ def test_the_daily_run_names_what_arrived_since_the_last_good_build():
     assert production.landing_delta(settings, None, now) is None
     many = [[f"accelerometer/landing/{i:06}.json", '"e"', 1, "t"] for i in range(5_000)]
     assert production.landing_delta(settings, [], many) is None
-    # merged into the --vars the build already has (dbt reads one)
-    assert production.with_vars(["build", "--vars", "{expectations_dataset: reference}"],
-                           {"landing_delta": {}}) == \
-        ["build", "--vars", '{"expectations_dataset": "reference", "landing_delta": {}}']
+    # handed to dbt in its environment, and only by stedi build: one left in the
+    # caller's shell never reaches a dbt command
+    env = production.delta_env(delta)
+    assert json.loads(env[dbt_runner.LANDING_DELTA]) == delta
+    stale = {**os.environ, dbt_runner.LANDING_DELTA: json.dumps(delta)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "environ", stale)
+        assert dbt_runner.LANDING_DELTA not in dbt_runner.dbt_env(settings)
+        assert dbt_runner.dbt_env(settings, env)[dbt_runner.LANDING_DELTA] == env[dbt_runner.LANDING_DELTA]

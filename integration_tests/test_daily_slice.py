@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from scenario import Scenario, customer, reading
 
 from stedi import dbt_runner
 from stedi.errors import StackError
+from stedi.pipeline import production
 
 CONSENT_TEST = "test_trusted__no_row_without_research_consent"
 UNIQUE_TEST = "unique_accelerometer_trusted_accelerometer_reading_id"
@@ -34,18 +34,19 @@ def _run_results() -> dict:
     return json.loads((dbt_runner.target_dir(REPO_ROOT) / "run_results.json").read_text())
 
 
-def _statuses(sc: Scenario, variables: dict) -> dict[str, str]:
+def _statuses(sc: Scenario, delta: dict | None) -> dict[str, str]:
     """The consent, unique and reconciliation tests' status ('pass' or 'fail') in
-    one `dbt test` run with these vars."""
+    one `dbt test` run given this landing delta, as `stedi build` gives it."""
     with contextlib.suppress(StackError):  # dbt exits 1 on a failing test: the status says
-        sc.dbt("test", "--select", *TESTS, variables=variables)
+        dbt_runner.run_dbt(["test", "--select", *TESTS], sc.settings, quiet=True,
+                           env=production.delta_env(delta))
     return {r["unique_id"].split(".")[2]: r["status"] for r in _run_results()["results"]
             if r["unique_id"].startswith("test.")}
 
 
 def _proof(sc: Scenario) -> subprocess.CompletedProcess:
     """The documented proof command on the scenario's lakehouse."""
-    env = dict(os.environ, STEDI_BUCKET=sc.settings.bucket, STEDI_SCHEMA=sc.settings.dbt_schema)
+    env = dbt_runner.dbt_env(sc.settings)
     stedi = Path(sys.executable).parent / "stedi"
     return subprocess.run([str(stedi), *PROOF], check=False, cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True)
@@ -75,16 +76,19 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
                                               reading("c@x.com", 2_000)])
         sc.load()
         assert sc.daily().ran
-        daily = _run_results()["args"]["vars"]
-        assert daily["landing_delta"]["appended_only"] is True, daily
+        # followed (appended_only): the tests read the slice of the file it names
+        a2 = f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json"
+        daily = {"customer_landing_typed": {"read": [], "replace": []},
+                 "accelerometer_landing_typed": {"read": [a2], "replace": [a2]},
+                 "step_trainer_landing_typed": {"read": [], "replace": []},
+                 "appended_only": True}
         compiled = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "tests" / "trusted"
                     / f"{CONSENT_TEST}.sql").read_text()
-        assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in compiled
+        assert a2 in compiled
         # the reconciliation counts the landing lines of the file the run read only
         reconciliation = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "tests" / "audit"
                           / "test_landing__every_line_accounted_for.sql").read_text()
-        assert (f"\"$path\" in ('s3://{sc.settings.bucket}/accelerometer/landing/a2.json')"
-                in reconciliation), reconciliation
+        assert f"\"$path\" in ('{a2}')" in reconciliation, reconciliation
 
         # a clean lake: the proof passes
         clean = _proof(sc)
@@ -100,8 +104,8 @@ def test_daily_tests_read_the_slice_and_the_proof_reads_every_row(stack, tmp_pat
         unique = (dbt_runner.target_dir(REPO_ROOT) / "compiled" / "stedi" / "models" / "trusted"
                   / "accelerometer_trusted.yml" / f"{UNIQUE_TEST}.sql")
         assert _statuses(sc, daily) == dict.fromkeys(TESTS, "pass")
-        assert f"s3://{sc.settings.bucket}/accelerometer/landing/a2.json" in unique.read_text()
-        assert _statuses(sc, {}) == dict.fromkeys(TESTS, "fail")
+        assert a2 in unique.read_text()
+        assert _statuses(sc, None) == dict.fromkeys(TESTS, "fail")
         assert "a2.json" not in unique.read_text()
         faulty = _proof(sc)
         assert faulty.returncode != 0

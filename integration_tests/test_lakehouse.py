@@ -109,8 +109,8 @@ def test_trusted_and_curated_tables_are_iceberg(built, trino_cursor):
 
 
 def test_the_build_writes_the_yaml_descriptions_into_the_catalog(built, trino_cursor):
-    """persist_docs (on unless a build passes --vars '{persist_docs: false}', as the
-    scenario tests do): every trusted and curated column carries its description."""
+    """persist_docs (on unless STEDI_PERSIST_DOCS=false, as the scenario tests set
+    it): every trusted and curated column carries its description."""
     for name in ICEBERG:
         trino_cursor.execute(f"show columns from {QUALIFIED[name]}")
         undescribed = [row[0] for row in trino_cursor.fetchall() if not row[3]]

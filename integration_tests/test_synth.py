@@ -41,7 +41,7 @@ def synth_data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def synth_settings(settings):
-    return replace(settings, bucket=BUCKET, dbt_schema=SCHEMA)
+    return replace(settings, bucket=BUCKET, dbt_schema=SCHEMA, persist_docs=False)
 
 
 def _reference_state(cursor) -> dict:
@@ -68,11 +68,7 @@ def synth_built(stack, synth_settings, synth_data):
     }
     load.load_landing(synth_settings, folder)
     try:
-        dbt_runner.run_dbt(
-            ["build", "--full-refresh", "--vars",
-             f"{{expectations_dataset: none, persist_docs: false, landing_bucket: {BUCKET}}}"],
-            synth_settings,
-        )
+        dbt_runner.run_dbt(["build", "--full-refresh"], synth_settings)
         yield stack, expected, reference_before
     finally:
         drop_lakehouse_schemas(stack.trino, SCHEMA)

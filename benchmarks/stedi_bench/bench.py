@@ -258,14 +258,12 @@ def dbt_build(settings: Settings, *, full_refresh: bool, log_file: Path,
     bench = _bench_settings(settings)
     # the production build (no unit tests), every data test
     args = production.dbt_build_args(DBT_ARGS, full_refresh=full_refresh)
-    if delta is not None:
-        args = production.with_vars(args, {"landing_delta": delta})
     trino = TrinoService(settings)
     load_before = _loadavg()
     since = time.time()
     start = time.monotonic()
     with Sampler([trino.pid()], settings.trino_url) as sampler, log_file.open("a") as log:
-        dbt_runner.run_dbt(args, bench, log=log)
+        dbt_runner.run_dbt(args, bench, log=log, env=production.delta_env(delta))
     wall = time.monotonic() - start
     results = json.loads((settings.project_dir / TARGET_PATH / "run_results.json").read_text())
     models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]

@@ -1,11 +1,10 @@
 {# Why: a typed landing table holds the landing files as they are now; a file
    delivered again, rewritten or removed no longer holds the lines parsed from it. #}
 {% macro delete_redelivered_landing_lines(relation) -%}
-    {%- set delta = var('landing_delta', none) %}
-    {%- if is_incremental() and delta is not none %}
-        {%- set replaced = delta.get(model.name, {}).get('replace', []) %}
-        {%- if replaced | length > 0 %}
-    delete from {{ relation }} where {{ landing_file_list('source_file', replaced) }}
+    {%- set replaced = landing_file_list('source_file', model.name, 'replace') %}
+    {%- if is_incremental() and replaced is not none %}
+        {%- if replaced != 'false' %}
+    delete from {{ relation }} where {{ replaced }}
         {%- endif %}
     {%- elif is_incremental() %}
         {%- set landing = [] %}

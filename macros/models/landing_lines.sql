@@ -2,7 +2,6 @@
    run reads, parsed once and strictly (a truncated line's leading fields are never
    read), a forgotten person's line screened, and the line-level rejections named once. #}
 {% macro landing_lines(source, fields, email=none, row_cast=true) -%}
-{%- set delta = var('landing_delta', none) -%}
 {%- set row_type -%}
     row({% for key, type in fields %}{{ key | lower }} {{ type }}{{ ", " if not loop.last }}{% endfor %})
 {%- endset -%}
@@ -33,10 +32,13 @@ with files as (
     where
         {% if flags.INTROSPECT is false or not is_incremental() -%}
         true
-        {%- elif delta is not none -%}
-        {{ landing_file_list('"$path"', delta.get(model.name, {}).get('read', [])) }}
         {%- else -%}
+            {%- set delta_files = landing_file_list('"$path"', model.name) -%}
+            {%- if delta_files is not none -%}
+        {{ delta_files }}
+            {%- else -%}
         "$path" not in (select distinct loaded.source_file from {{ this }} as loaded)
+            {%- endif -%}
         {%- endif %}
 ),
 

@@ -10,7 +10,7 @@
         union
         select serial_number
         from {{ typed['step_trainer_landing_typed'] if typed else ref('step_trainer_landing_typed') }}
-        where {{ landing_file_list('source_file', var('landing_delta')['step_trainer_landing_typed']['read']) }}
+        where {{ landing_file_list('source_file', 'step_trainer_landing_typed') }}
     )
     {%- else -%}
     customer_id in ({{ changed_customers(typed) }})

@@ -53,11 +53,24 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
+# What arrived since the last good build, as `stedi build` hands it to its dbt
+# (macros/hooks/landing_file_list.sql): an environment variable, not a --vars, because
+# dbt parses the whole project again whenever --vars change, and only the files that
+# read a changed environment variable (dbt's partial parsing).
+LANDING_DELTA = "STEDI_LANDING_DELTA"
+
+
+def dbt_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a dbt command: this one's, the stack's settings, `extra`.
+    A landing delta comes only from `extra` (stedi build), never from the caller's
+    shell: a stale one would make a build read only the files it lists."""
     env = dict(os.environ, DBT_PROFILES_DIR=str(profiles_dir(settings)))
+    env.pop(LANDING_DELTA, None)
+    env.update(extra or {})
     env["STEDI_TRINO_PORT"] = str(settings.trino_port)
     env["STEDI_BUCKET"] = settings.bucket
     env["STEDI_SCHEMA"] = settings.dbt_schema
+    env["STEDI_PERSIST_DOCS"] = "true" if settings.persist_docs else "false"
     return env
 
 
@@ -119,18 +132,20 @@ class DbtProcess:
 
 
 def run_dbt(
-    args: list[str], settings: Settings | None = None, *, quiet: bool = False, log=None
+    args: list[str], settings: Settings | None = None, *, quiet: bool = False, log=None,
+    env: dict[str, str] | None = None,
 ) -> str:
     """Run one dbt command; returns its output, raises StackError on failure.
 
-    quiet: do not echo dbt's output; log: a text file object that receives it.
+    quiet: do not echo dbt's output; log: a text file object that receives it;
+    env: environment variables for this command only (dbt_env).
     """
     from stedi import lock
 
     settings = settings or Settings.from_env()
     lock.ensure_held()                    # never a dbt run under a lock already lost
     # stopped if the lakehouse lock is lost
-    proc = lock.guard(DbtProcess(args, settings.project_dir, dbt_env(settings)))
+    proc = lock.guard(DbtProcess(args, settings.project_dir, dbt_env(settings, env)))
     lines = []
     try:
         for line in proc.stdout:  # stream as dbt prints, keep for the error message

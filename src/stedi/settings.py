@@ -132,6 +132,9 @@ class Settings:
     # user, which no MinIO policy can restrict; its secret defaults to the root's.
     trino_s3_user: str = "stedi-trino"
     trino_s3_password: str = ""
+    # dbt sends each description as a COMMENT (an Iceberg commit); false skips them
+    # (the tests' small scenarios, where they are most of a build).
+    persist_docs: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -156,6 +159,7 @@ class Settings:
             minio_host=_env("STEDI_MINIO_HOST", "127.0.0.1"),
             dbt_schema=_env("STEDI_SCHEMA", "stedi"),
             maven_repo=_env("STEDI_MAVEN_REPO", "https://repo.maven.apache.org/maven2"),
+            persist_docs=_env("STEDI_PERSIST_DOCS", "true").lower() != "false",
             project_dir=project,
             trino_etc_dir=project / "stack" / "trino" / "etc",
             metastore_conf_dir=project / "stack" / "metastore" / "conf",

@@ -96,16 +96,16 @@ step_trainer_accounting as (
 
 reconciliation as (
     {%- for entity in ['customer', 'accelerometer', 'step_trainer'] %}
+        {%- set typed = entity ~ '_landing_typed' %}
         select
             '{{ entity }}_landing' as dataset,
-            {% set files = var('landing_delta')[entity ~ '_landing_typed']['read'] if daily %}
             (
                 select count(*) from {{ source('landing', entity ~ '_landing') }}
-                where {{ landing_file_list('"$path"', files) if daily else 'true' }}
+                where {{ landing_file_list('"$path"', typed) if daily else 'true' }}
             ) as landing_lines,
             (
-                select count(*) from {{ ref(entity ~ '_landing_typed') }}
-                where {{ landing_file_list('source_file', files) if daily else 'true' }}
+                select count(*) from {{ ref(typed) }}
+                where {{ landing_file_list('source_file', typed) if daily else 'true' }}
             ) as typed_lines,
             (
                 select count(*) from {{ ref(entity ~ '_trusted') }}

@@ -69,9 +69,10 @@ PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml",
 PROJECT_ENV = ("STEDI_TARGET", "STEDI_EXPECTATIONS")
 # The Iceberg tables a build writes (the views are rewritten from the code).
 WRITTEN = lakehouse.TYPED + lakehouse.TRUSTED + lakehouse.CURATED
-# A daily run names the landing files it reads on dbt's command line, where one
-# argument holds 128 KiB on Linux; past this, the typed models find the new
-# files themselves (reading every file's name: correct, not pruned).
+# A daily run names the landing files it reads in an environment variable, which
+# holds 128 KiB on Linux when a process starts with it, and in its statements;
+# past this, the typed models find the new files themselves (reading every
+# file's name: correct, not pruned).
 DELTA_MAX_CHARS = 100_000
 
 
@@ -128,7 +129,7 @@ def landing_delta(settings: Settings, before: list | None, now: list,
     go (those, and the removed); `appended_only`: whether landing only gained
     files and nothing else changed (`others_unchanged`: unchanged_but_landing).
     None when there is no last good build to compare with or the lists are too
-    long for dbt's command line.
+    long (DELTA_MAX_CHARS).
     before, now: input_objects() of the last good build and of today."""
     if before is None:
         return None
@@ -164,16 +165,9 @@ def unchanged_but_landing(record: dict | None, current: dict, snapshots: dict | 
             == {k: v for k, v in now.items() if k != "objects"})
 
 
-def with_vars(dbt_args: list[str], extra: dict) -> list[str]:
-    """dbt_args with `extra` merged into its --vars (dbt reads one --vars)."""
-    import yaml
-
-    args, merged = list(dbt_args), {}
-    if "--vars" in args:
-        at = args.index("--vars")
-        merged = yaml.safe_load(args[at + 1]) or {}
-        del args[at:at + 2]
-    return [*args, "--vars", json.dumps({**merged, **extra})]
+def delta_env(delta: dict | None) -> dict[str, str]:
+    """The environment that hands dbt a landing delta (dbt_runner.LANDING_DELTA)."""
+    return {} if delta is None else {dbt_runner.LANDING_DELTA: json.dumps(delta)}
 
 
 def input_objects(settings: Settings) -> list[list]:
@@ -309,19 +303,18 @@ def build(settings: Settings, dbt_args: list[str] = (), *, full_refresh: bool = 
         delta = None if full_refresh or before is None else landing_delta(
             settings, before, current["objects"],
             unchanged_but_landing(record, current, snapshots))
-        if delta is not None:
-            args = with_vars(args, {"landing_delta": delta})
         record_path(settings).unlink(missing_ok=True)
         started = time.time()
         modified = [] if full_refresh else modified_since_last_good_build(settings, digest)
         if modified is None:                   # no build to compare with: all in full
             args = dbt_build_args(dbt_args, full_refresh=True, unit_tests=unit_tests)
+            delta = None
         if modified:                           # the rest as usual, then the changed in full
             state = ["--state", str(last_good_state(settings))]
             dbt_runner.run_dbt([*args, "--exclude", "state:modified+", *state], settings,
-                               log=log)
+                               log=log, env=delta_env(delta))
             args = [*args, "--full-refresh", "--select", "state:modified+", *state]
-        dbt_runner.run_dbt(args, settings, log=log)
+        dbt_runner.run_dbt(args, settings, log=log, env=delta_env(delta))
         _remember_state(settings, digest)
         remember(settings, current)
     try:
