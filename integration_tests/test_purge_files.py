@@ -16,9 +16,11 @@ file no snapshot references is left in a table's data folder before the purge.
 from __future__ import annotations
 
 import subprocess
+import uuid
 from dataclasses import replace
 
 import pytest
+from botocore.exceptions import ClientError
 from conftest import STEDI
 from scenario import Scenario, customer, reading, step
 from test_forget import Needles, _clear_requests, needles_in_object
@@ -210,7 +212,37 @@ def purger(stack, lake):
                lambda denied: minio.ensure_trino_user(
                    root, _trino_policy(root.bucket, lake.settings.dbt_schema, denied)))
     finally:
-        minio.ensure_trino_user(root)
+        minio.ensure_trino_user(root, minio.TRINO_POLICY)
+
+
+def test_stack_up_leaves_a_narrowed_trino_policy_as_it_is(stack):
+    """Trino's MinIO policy narrowed (as an operator narrows an IAM role; as
+    `purger` does): `stedi stack up` on the running stack, which `make
+    lakehouse` and `stedi athena-check` also run first, keeps it narrowed. (It
+    used to set Trino's own policy each time, and so lifted the denied-delete
+    test's deny whenever another worker ran one of those commands.) The deny is
+    on a prefix no other test writes."""
+    root = stack.settings
+    key = f"_policy-probe/{uuid.uuid4().hex}.txt"
+    narrowed = {**minio.TRINO_POLICY, "Statement": [*minio.TRINO_POLICY["Statement"], {
+        "Effect": "Deny", "Action": ["s3:DeleteObject"],
+        "Resource": [f"arn:aws:s3:::{root.bucket}/_policy-probe/*"]}]}
+    as_root = s3.client(root)
+    as_trino = s3.client(replace(root, minio_user=root.trino_s3_user,
+                                 minio_password=root.trino_s3_secret))
+    as_root.put_object(Bucket=root.bucket, Key=key, Body=b"probe")
+    minio.ensure_trino_user(root, narrowed)
+    try:
+        proc = subprocess.run([STEDI, "stack", "up"], env=dbt_runner.dbt_env(root),
+                              capture_output=True, text=True, check=False, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        with pytest.raises(ClientError) as denied:
+            as_trino.delete_object(Bucket=root.bucket, Key=key)
+        assert denied.value.response["Error"]["Code"] == "AccessDenied", denied.value.response
+        assert as_root.head_object(Bucket=root.bucket, Key=key)
+    finally:
+        minio.ensure_trino_user(root, minio.TRINO_POLICY)
+        as_root.delete_object(Bucket=root.bucket, Key=key)
 
 
 def test_a_purge_denied_delete_fails_and_names_every_file_left(lake, purger):

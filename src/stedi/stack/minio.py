@@ -70,12 +70,16 @@ TRINO_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::*"]}]}
 
 
-def ensure_trino_user(settings: Settings, policy: dict = TRINO_POLICY) -> None:
-    """Give Trino a MinIO user of its own (settings.trino_s3_user) with `policy`.
+def ensure_trino_user(settings: Settings, policy: dict | None = None) -> None:
+    """Give Trino a MinIO user of its own (settings.trino_s3_user) with a policy.
 
     Trino's catalogs reach MinIO as this user, as Athena reaches S3 as an IAM
     role: the MinIO root user, whatever its policy, may do anything. The admin
     API's payloads are encrypted, hence minio-py's MinioAdmin (boto3 has none).
+    `policy` is set as given (test_purge_files narrows it); without one, Trino's
+    own (TRINO_POLICY) is set only where the stack has none yet: a policy its
+    operator narrowed, as an IAM role is, stays as it is through every `stedi
+    stack up` (which `make lakehouse` and `stedi athena-check` run too).
     STEDI_TRINO_S3_USER set to the root user keeps Trino on it (nothing made)."""
     if settings.trino_s3_user == settings.minio_user:
         return
@@ -85,7 +89,8 @@ def ensure_trino_user(settings: Settings, policy: dict = TRINO_POLICY) -> None:
     admin = MinioAdmin(endpoint=f"{settings.minio_host}:{settings.minio_port}", secure=False,
                        credentials=StaticProvider(settings.minio_user, settings.minio_password))
     admin.user_add(settings.trino_s3_user, settings.trino_s3_secret)
-    admin.policy_add(TRINO_POLICY_NAME, policy=policy)
+    if policy is not None or TRINO_POLICY_NAME not in json.loads(admin.policy_list()):
+        admin.policy_add(TRINO_POLICY_NAME, policy=policy or TRINO_POLICY)
     if TRINO_POLICY_NAME not in json.loads(admin.user_info(settings.trino_s3_user)).get(
             "policyName", "").split(","):
         admin.attach_policy([TRINO_POLICY_NAME], user=settings.trino_s3_user)
