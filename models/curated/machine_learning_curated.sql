@@ -30,8 +30,10 @@ select
     phone.x,
     phone.y,
     phone.z
-from steps
-inner join {{ ref('accelerometer_trusted') }} as phone
+-- the readings being written on the join's right: on a daily run Trino cannot estimate
+-- their slice, and builds its hash table from the right side (docs/incremental.md)
+from {{ ref('accelerometer_trusted') }} as phone
+inner join steps
     on
-        steps.customer_id = phone.customer_id
-        and steps.sensor_reading_epoch_ms = phone.reading_epoch_ms
+        phone.customer_id = steps.customer_id
+        and phone.reading_epoch_ms = steps.sensor_reading_epoch_ms

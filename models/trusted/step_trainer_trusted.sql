@@ -11,10 +11,11 @@
 ) }}
 -- depends_on: {{ ref('customer_landing_typed') }}, {{ ref('accelerometer_landing_typed') }},
 -- {{ ref('step_trainer_landing_typed') }}
+{%- set daily = follows_the_landing_delta() and is_incremental() %}
 with lines as (
     select *
     from {{ ref('step_trainer_landing_typed') }}
-    {%- if follows_the_landing_delta() and is_incremental() %}
+    {%- if daily %}
         where {{ rewritten_rows('serial_number') }}
     {%- endif %}
 ),
@@ -31,7 +32,7 @@ readings as (
 ),
 
 owners as (
-    {{ phone_owners() }}
+    {{ phone_owners(rewritten_rows('serial_number') if daily) }}
 )
 
 select

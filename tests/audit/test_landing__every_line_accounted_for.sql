@@ -58,13 +58,19 @@ consenting_readings as (
         {%- endif %}
 ),
 
+trusted_readings as (
+    select *
+    from {{ ref('accelerometer_trusted') }}
+    where {{ slice.accelerometer if daily else 'true' }}
+),
+
 accelerometer_accounting as (
     select
         count(trusted_rows.customer_id) as trusted_rows_from_landing,
         -- kept readings missing from the trusted table
         count_if(trusted_rows.customer_id is null) as unexplained_lines
     from consenting_readings
-    left join {{ ref('accelerometer_trusted') }} as trusted_rows
+    left join trusted_readings as trusted_rows
         on
             consenting_readings.customer_id = trusted_rows.customer_id
             and consenting_readings.reading_epoch_ms = trusted_rows.reading_epoch_ms

@@ -28,6 +28,10 @@ phone_at_step_time as (
         on
             phone.customer_id = steps.customer_id
             and phone.reading_epoch_ms = steps.sensor_reading_epoch_ms
+    {% if follows_the_landing_delta() -%}
+        -- a daily run: Trino cannot estimate the slice and would hash every reading
+        where phone.customer_id in (select sliced.customer_id from steps as sliced)
+    {%- endif %}
 )
 
 select steps.step_trainer_reading_id
