@@ -185,6 +185,17 @@ def _left_in_locations(client, references: dict[str, list[str]]) -> list[str]:
     return sorted(left)
 
 
+def _denying_deletes(resource: str) -> dict:
+    """Trino's own policy with s3:DeleteObject denied on `resource` (an S3 ARN pattern)."""
+    return {**minio.TRINO_POLICY, "Statement": [*minio.TRINO_POLICY["Statement"], {
+        "Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [resource]}]}
+
+
+def _as_trino(settings, root):
+    """`settings` reaching MinIO as Trino's own user (root's: the stack's settings)."""
+    return replace(settings, minio_user=root.trino_s3_user, minio_password=root.trino_s3_secret)
+
+
 def _trino_policy(stack_bucket: str, schema: str, denied: str | None) -> dict:
     """Trino's policy with s3:DeleteObject denied on the scenario's table files
     (the metastore's s3://<stack bucket>/_warehouse/<schema>_<zone>.db/...)
@@ -192,9 +203,7 @@ def _trino_policy(stack_bucket: str, schema: str, denied: str | None) -> dict:
     scenarios' tables (the other pytest worker's) keep every permission."""
     if denied is None:
         return minio.TRINO_POLICY
-    return {**minio.TRINO_POLICY, "Statement": [*minio.TRINO_POLICY["Statement"], {
-        "Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": [
-            f"arn:aws:s3:::{stack_bucket}/_warehouse/{schema}_*{denied}"]}]}
+    return _denying_deletes(f"arn:aws:s3:::{stack_bucket}/_warehouse/{schema}_*{denied}")
 
 
 @pytest.fixture
@@ -207,8 +216,7 @@ def purger(stack, lake):
     root = stack.settings
     minio.ensure_trino_user(root, _trino_policy(root.bucket, lake.settings.dbt_schema, ""))
     try:
-        yield (replace(lake.settings, minio_user=root.trino_s3_user,
-                       minio_password=root.trino_s3_secret),
+        yield (_as_trino(lake.settings, root),
                lambda denied: minio.ensure_trino_user(
                    root, _trino_policy(root.bucket, lake.settings.dbt_schema, denied)))
     finally:
@@ -224,12 +232,9 @@ def test_stack_up_leaves_a_narrowed_trino_policy_as_it_is(stack):
     on a prefix no other test writes."""
     root = stack.settings
     key = f"_policy-probe/{uuid.uuid4().hex}.txt"
-    narrowed = {**minio.TRINO_POLICY, "Statement": [*minio.TRINO_POLICY["Statement"], {
-        "Effect": "Deny", "Action": ["s3:DeleteObject"],
-        "Resource": [f"arn:aws:s3:::{root.bucket}/_policy-probe/*"]}]}
+    narrowed = _denying_deletes(f"arn:aws:s3:::{root.bucket}/_policy-probe/*")
     as_root = s3.client(root)
-    as_trino = s3.client(replace(root, minio_user=root.trino_s3_user,
-                                 minio_password=root.trino_s3_secret))
+    as_trino = s3.client(_as_trino(root, root))
     as_root.put_object(Bucket=root.bucket, Key=key, Body=b"probe")
     minio.ensure_trino_user(root, narrowed)
     try:
